@@ -1,0 +1,5 @@
+"""dataqa: a data-centric workbench for tabular ML datasets."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m dataqa`` runs the CLI."""
+
+from dataqa.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The dataqa command line."""

@@ -1,0 +1,36 @@
+"""The ``dataqa`` command line: one Typer app, one module per command.
+
+Each command module defines a function and is registered here with one line, so that the whole
+CLI surface can be read in this file.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="dataqa",
+    help="Profile, validate, find label noise, review, version and measure tabular ML datasets.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # One line per command (or sub-app). Imports are local so that `dataqa --help` stays fast.
+    from dataqa.cli import check
+
+    app.command("check")(check.check)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

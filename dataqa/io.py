@@ -1,0 +1,246 @@
+"""Reading datasets lazily with polars, with a stable row id and clear errors.
+
+Every dataset has a row id: a key column the user names (``--id COL`` or ``id_column`` in
+``dataqa.toml``), otherwise the row position in the file (0-based), which is the same for the
+same file. Failures, suspects and version diffs are reported by this id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from dataqa.errors import DuplicateIdError, FileFormatError, MissingColumnError
+
+Format = Literal["csv", "parquet", "jsonl"]
+
+#: Name of the generated id column (row position) when the user names no key column.
+ROW_INDEX = "__row__"
+
+_SUFFIXES: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+def detect_format(path: str | Path) -> Format:
+    """Return the dataset format from the file suffix.
+
+    Raises
+    ------
+    FileFormatError
+        If the suffix is not one of .csv .tsv .txt .parquet .pq .jsonl .ndjson.
+    """
+    suffix = Path(path).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        known = ", ".join(sorted(_SUFFIXES))
+        raise FileFormatError(
+            f"{path}: unknown dataset format '{suffix or '(no suffix)'}'; use one of {known}",
+            str(path),
+        ) from None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A lazily read dataset and how its rows are identified.
+
+    Attributes
+    ----------
+    path:
+        Where it was read from (for messages).
+    lf:
+        The data, exactly the file's columns, as a polars LazyFrame.
+    id_column:
+        The user's key column, or ``None`` when rows are identified by position.
+    """
+
+    path: str
+    lf: pl.LazyFrame
+    id_column: str | None = None
+    format: Format | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names, in file order."""
+        return list(self.schema.names())
+
+    @property
+    def schema(self) -> pl.Schema:
+        """The polars schema (resolving it reads only the file header or metadata)."""
+        return collect_schema(self.lf, self.path)
+
+    def with_row_id(self, name: str = "row_id") -> pl.LazyFrame:
+        """The data plus a ``name`` column holding each row's id (key value or row position)."""
+        if self.id_column is None:
+            return self.lf.with_row_index(name)
+        return self.lf.with_columns(pl.col(self.id_column).alias(name))
+
+    def collect(self) -> pl.DataFrame:
+        """Read the whole dataset into memory, translating read errors to ``FileFormatError``."""
+        return collect(self.lf, self.path)
+
+
+def _scan(path: Path, fmt: Format) -> pl.LazyFrame:
+    if fmt == "csv":
+        sep = "\t" if path.suffix.lower() == ".tsv" else ","
+        # Ragged lines must be an error, not silently padded: truncate_ragged_lines stays False.
+        return pl.scan_csv(path, separator=sep, infer_schema_length=10_000, encoding="utf8")
+    if fmt == "parquet":
+        return pl.scan_parquet(path)
+    return pl.scan_ndjson(path, infer_schema_length=10_000)
+
+
+def read_dataset(
+    path: str | Path,
+    *,
+    id_column: str | None = None,
+    format: Format | None = None,
+    check_ids: bool = True,
+) -> Dataset:
+    """Open a CSV, Parquet or JSON Lines file lazily.
+
+    Parameters
+    ----------
+    path:
+        The file.
+    id_column:
+        A key column identifying rows; ``None`` identifies rows by position.
+    format:
+        Overrides the format detected from the suffix.
+    check_ids:
+        Verify that ``id_column`` exists and is unique and non-null (one small query on that column).
+
+    Raises
+    ------
+    FileFormatError
+        Missing, empty, unknown-format or malformed file.
+    MissingColumnError
+        ``id_column`` is not in the file.
+    DuplicateIdError
+        ``id_column`` has duplicated or null values.
+
+    Examples
+    --------
+    >>> ds = read_dataset("sample_data/penguins.csv", id_column="penguin_id")
+    >>> ds.id_column
+    'penguin_id'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileFormatError(f"{p}: no such file", str(p))
+    if p.is_dir():
+        raise FileFormatError(f"{p}: is a folder, not a dataset file", str(p))
+    if p.stat().st_size == 0:
+        raise FileFormatError(f"{p}: the file is empty", str(p))
+    fmt = format or detect_format(p)
+    try:
+        lf = _scan(p, fmt)
+    except Exception as exc:  # polars raises several types on open
+        raise FileFormatError(f"{p}: {_first_line(exc)}", str(p)) from None
+    ds = Dataset(path=str(p), lf=lf, id_column=id_column, format=fmt)
+    columns = ds.columns  # resolves the header now, so a bad file fails here
+    if id_column is not None:
+        if id_column not in columns:
+            raise MissingColumnError(
+                f"{p}: id column '{id_column}' not found; columns are {', '.join(columns)}",
+                id_column,
+                columns,
+            )
+        if check_ids:
+            check_unique_ids(ds)
+    return ds
+
+
+def check_unique_ids(ds: Dataset) -> None:
+    """Raise ``DuplicateIdError`` when the dataset's id column has duplicates or nulls."""
+    assert ds.id_column is not None
+    col = pl.col(ds.id_column)
+    stats = collect(
+        ds.lf.select(
+            col.null_count().alias("nulls"),
+            col.is_duplicated().sum().alias("dups"),
+        ),
+        ds.path,
+    ).row(0)
+    if stats[0]:
+        raise DuplicateIdError(
+            f"{ds.path}: id column '{ds.id_column}' has {stats[0]} null value(s)", ds.id_column
+        )
+    if stats[1]:
+        examples = (
+            collect(
+                ds.lf.select(col).filter(col.is_duplicated()).unique(maintain_order=True).head(5),
+                ds.path,
+            )
+            .to_series()
+            .to_list()
+        )
+        shown = ", ".join(map(repr, examples))
+        raise DuplicateIdError(
+            f"{ds.path}: id column '{ds.id_column}' is not unique: {stats[1]} rows share an id "
+            f"(e.g. {shown})",
+            ds.id_column,
+            examples,
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    msg = text[0] if text else type(exc).__name__
+    low = str(exc).lower()
+    if "utf-8" in low or "utf8" in low or "invalid utf" in low:
+        return f"the file is not valid UTF-8 text ({msg})"
+    if "found more fields than defined" in low or "expected" in low and "fields" in low:
+        return f"ragged CSV: a line has more fields than the header ({msg})"
+    if "parquet" in low or "magic" in low or "footer" in low or "out of spec" in low:
+        return f"not a valid Parquet file ({msg})"
+    return msg
+
+
+def collect_schema(lf: pl.LazyFrame, source: str) -> pl.Schema:
+    """``lf.collect_schema()`` with read errors turned into ``FileFormatError`` naming ``source``."""
+    try:
+        return lf.collect_schema()
+    except Exception as exc:
+        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+
+
+def collect(lf: pl.LazyFrame, source: str) -> pl.DataFrame:
+    """``lf.collect()`` with read errors turned into ``FileFormatError`` naming ``source``."""
+    try:
+        return lf.collect()
+    except pl.exceptions.ColumnNotFoundError as exc:
+        raise MissingColumnError(f"{source}: {_first_line(exc)}", str(exc)) from None
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError, pl.exceptions.SchemaError) as exc:
+        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+
+
+def collect_all(lfs: list[pl.LazyFrame], source: str) -> list[pl.DataFrame]:
+    """``pl.collect_all`` (shared scans are read once) with errors translated like ``collect``."""
+    try:
+        return pl.collect_all(lfs)
+    except pl.exceptions.ColumnNotFoundError as exc:
+        raise MissingColumnError(f"{source}: {_first_line(exc)}", str(exc)) from None
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError, pl.exceptions.SchemaError) as exc:
+        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+
+
+def write_dataset(df: pl.DataFrame, path: str | Path) -> None:
+    """Write a frame as CSV, Parquet or JSON Lines, chosen by suffix."""
+    fmt = detect_format(path)
+    if fmt == "csv":
+        df.write_csv(path)
+    elif fmt == "parquet":
+        df.write_parquet(path)
+    else:
+        df.write_ndjson(path)

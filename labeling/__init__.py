@@ -1,0 +1,1 @@
+"""Labeling: the fixed baseline, cleanlab noise finder, Label Studio round trip."""

@@ -1,0 +1,1 @@
+"""Validation: suites (GX, pandera, custom checks), the polars engine, reports, profiling."""

@@ -1,0 +1,1 @@
+"""Built-in checks; importing this package registers them."""
