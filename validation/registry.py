@@ -30,7 +30,7 @@ import polars as pl
 
 from dataqa.errors import UnknownCheckError
 
-CheckKind = Literal["map", "aggregate", "table"]
+CheckKind = Literal["map", "aggregate", "table", "external"]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Profile, validate, find label noise, review, version and measure tabular ML datasets."""
+
+
 def _register() -> None:
     # One line per command (or sub-app). Imports are local so that `dataqa --help` stays fast.
     from dataqa.cli import check

@@ -1,0 +1,67 @@
+"""``dataqa check``: run suites on a dataset; the pipeline gate."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.errors import DataqaError, InputError
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+def check(
+    data: Annotated[Optional[str], typer.Argument(help="Dataset file (CSV, Parquet, JSON Lines); default from dataqa.toml.")] = None,
+    suite: Annotated[Optional[list[str]], typer.Option("--suite", "-s", help="Suite file (GX .json, pandera .yaml/.py); repeatable.")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="Key column identifying rows (default: row position).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here instead of stdout.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Close the gate on errors only, or on warnings too.")] = None,
+    plugin: Annotated[Optional[list[str]], typer.Option("--plugin", help="Python file registering custom checks; repeatable.")] = None,
+    reference: Annotated[Optional[str], typer.Option("--reference", help="Reference dataset or profile JSON: adds drift checks.")] = None,
+) -> None:
+    """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file."""
+    from dataqa.config import load_config
+    from dataqa.validation.api import check_dataset
+    from dataqa.validation.render import RENDERERS
+
+    try:
+        cfg = load_config()
+        data_path = data or cfg.resolve(cfg.dataset.path)
+        if data_path is None:
+            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
+        if not suites and not (reference or (cfg.dataset.reference and data is None)):
+            raise InputError("no suite given: pass --suite FILE or set [check] suites in dataqa.toml")
+        report = check_dataset(
+            data_path,
+            suites,
+            id_column=id_column or (cfg.dataset.id_column if data is None else None),
+            plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
+            reference=reference or (cfg.resolve(cfg.dataset.reference) if data is None else None),
+        )
+        text = RENDERERS[format.value](report)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        gate = (fail_on.value if fail_on else cfg.check.fail_on)
+        raise typer.Exit(int(ExitCode.CHECK_FAILURES if report.gate_closed(gate) else ExitCode.OK))
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None

@@ -1,0 +1,147 @@
+"""``dataqa.toml``: the project's dataset, columns, suites, baseline and services.
+
+A ``dataqa.toml`` in the working directory (or a parent) lets a bare ``dataqa check`` run the
+project's gate. Every field is optional; command-line options override it.
+
+Example::
+
+    [dataset]
+    path = "sample_data/penguins_dirty.csv"
+    label_column = "species"
+    reference = "sample_data/penguins.csv"
+
+    [check]
+    suites = ["expectations/penguins.gx.json"]
+    fail_on = "error"
+
+    [baseline]
+    folds = 5
+    seed = 42
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataqa.errors import InputError
+
+CONFIG_NAME = "dataqa.toml"
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    path: str | None = None
+    """The dataset a bare command works on."""
+    id_column: str | None = None
+    """Key column identifying rows; unset means row position."""
+    label_column: str | None = None
+    """The class label, for noise detection and the baseline."""
+    reference: str | None = None
+    """A reference dataset or saved profile JSON for drift."""
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    suites: tuple[str, ...] = ()
+    """Suite files run by a bare ``dataqa check``."""
+    fail_on: str = "error"
+    """``error``: only failed checks close the gate; ``warning``: warnings do too."""
+    plugins: tuple[str, ...] = ()
+    """Python files or modules that register custom checks."""
+
+
+@dataclass(frozen=True)
+class BaselineConfig:
+    model: str = "hist_gradient_boosting"
+    """The fixed classifier; fixed per project so score changes come from the data."""
+    folds: int = 5
+    """Stratified K for out-of-fold probabilities."""
+    seed: int = 42
+    """Seed for folds, the model and splits."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Fixed hyper-parameters passed to the classifier."""
+    eval_fraction: float = 0.25
+    """Share of rows frozen as the evaluation split when a dataset is added to the store."""
+
+
+@dataclass(frozen=True)
+class LabelStudioConfig:
+    url: str | None = None
+    """External Label Studio URL; unset means the embedded loopback server."""
+    port: int = 8089
+    """Port of the embedded server (127.0.0.1 only)."""
+    project: str | None = None
+    """Default project title."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The whole ``dataqa.toml``; ``root`` is the folder it was found in."""
+
+    root: Path = field(default_factory=Path.cwd)
+    dataset: DatasetConfig = field(default_factory=DatasetConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
+    label_studio: LabelStudioConfig = field(default_factory=LabelStudioConfig)
+    workspace: str = ".dataqa"
+    """Folder of the version store, Label Studio data and caches, relative to ``root``."""
+
+    @property
+    def workspace_path(self) -> Path:
+        """Absolute workspace folder."""
+        p = Path(self.workspace)
+        return p if p.is_absolute() else self.root / p
+
+    def resolve(self, path: str | None) -> str | None:
+        """A path from the config, relative to the config's folder."""
+        if path is None:
+            return None
+        p = Path(path)
+        return str(p if p.is_absolute() else self.root / p)
+
+
+def _section(cls: type, data: dict[str, Any], name: str, source: str) -> Any:
+    known = set(cls.__dataclass_fields__)
+    unknown = set(data) - known
+    if unknown:
+        raise InputError(
+            f"{source}: unknown key(s) in [{name}]: {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    kwargs = {k: tuple(v) if isinstance(v, list) and k != "params" else v for k, v in data.items()}
+    return cls(**kwargs)
+
+
+def load_config(start: str | Path | None = None) -> ProjectConfig:
+    """Find ``dataqa.toml`` in ``start`` (default: cwd) or a parent and parse it.
+
+    Returns defaults when there is none. Raises ``InputError`` for a malformed file.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    if here.is_file():
+        candidates = [here]
+    else:
+        candidates = [d / CONFIG_NAME for d in (here, *here.parents)]
+    for cand in candidates:
+        if cand.is_file():
+            return parse_config(cand)
+    return ProjectConfig(root=here if here.is_dir() else here.parent)
+
+
+def parse_config(path: Path) -> ProjectConfig:
+    """Parse one ``dataqa.toml``."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read config: {exc}") from None
+    src = str(path)
+    sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
+                "label_studio": LabelStudioConfig}
+    unknown = set(raw) - set(sections) - {"workspace"}
+    if unknown:
+        raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
+    parts = {name: _section(cls, raw.get(name, {}), name, src) for name, cls in sections.items()}
+    return ProjectConfig(root=path.parent, workspace=raw.get("workspace", ".dataqa"), **parts)

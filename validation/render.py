@@ -1,0 +1,123 @@
+"""Render a ``SuiteReport`` as text, JUnit XML, Markdown or JSON."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from typing import Callable
+
+import polars as pl
+
+from dataqa.validation.report import CheckResult, SuiteReport
+
+_ICON = {"passed": "PASS", "failed": "FAIL", "warning": "WARN", "error": "ERROR"}
+
+
+def _failing_preview(report: SuiteReport, index: int, n: int) -> pl.DataFrame:
+    f = report.failures
+    if not f.height or "check_index" not in f.columns:
+        return f.head(0)
+    return f.filter(pl.col("check_index") == index).head(n)
+
+
+def _counts(c: CheckResult) -> str:
+    if c.unexpected_count is None:
+        return "" if c.observed_value is None else f"observed {c.observed_value}"
+    pct = c.unexpected_percent
+    return f"{c.unexpected_count} of {c.evaluated_count} rows" + (f" ({pct:.2f}%)" if pct else "")
+
+
+def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
+    """A summary table, then the first failing rows of each failing check."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=120, color_system=None, force_terminal=False)
+    counts = report.counts
+    console.print(f"dataqa check: {report.dataset} ({report.row_count} rows) -> {report.outcome.upper()}  "
+                  f"[{counts['passed']} passed, {counts['failed']} failed, {counts['warning']} warnings, "
+                  f"{counts['error']} errors]")
+    table = Table(show_lines=False)
+    for col in ("outcome", "check", "suite", "detail"):
+        table.add_column(col, overflow="fold")
+    for c in report.checks:
+        detail = c.message or _counts(c)
+        table.add_row(_ICON[c.outcome], c.label, c.suite_file.rsplit("/", 1)[-1], detail)
+    console.print(table)
+    id_name = report.id_column or "row"
+    for i, c in enumerate(report.checks):
+        if c.outcome in ("failed", "warning") and c.failing_row_ids:
+            prev = _failing_preview(report, i, rows_per_check)
+            shown = "; ".join(f"{id_name} {r} = {v!r}" for r, v in zip(prev["row_id"], prev["failure_case"]))
+            more = len(c.failing_row_ids) - prev.height
+            console.print(f"{_ICON[c.outcome]} {c.label}: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+        if c.note:
+            console.print(f"note: {c.label}: {c.note}")
+    for note in report.notes:
+        console.print(f"note: {note}")
+    return buf.getvalue()
+
+
+def to_junit(report: SuiteReport) -> str:
+    """JUnit XML: one testsuite per suite file, one testcase per check."""
+    root = ET.Element("testsuites", name="dataqa", tests=str(len(report.checks)))
+    by_suite: dict[str, list[tuple[int, CheckResult]]] = {}
+    for i, c in enumerate(report.checks):
+        by_suite.setdefault(c.suite_file, []).append((i, c))
+    for suite, items in by_suite.items():
+        counts = {o: sum(1 for _, c in items if c.outcome == o) for o in ("failed", "error", "warning")}
+        ts = ET.SubElement(root, "testsuite", name=suite, tests=str(len(items)),
+                           failures=str(counts["failed"]), errors=str(counts["error"]),
+                           skipped="0")
+        for i, c in items:
+            tc = ET.SubElement(ts, "testcase", classname=suite, name=c.label)
+            if c.outcome in ("failed", "warning"):
+                prev = _failing_preview(report, i, 20)
+                body = "\n".join(f"row {r}: {v}" for r, v in zip(prev["row_id"], prev["failure_case"]))
+                tag = "failure"
+                el = ET.SubElement(tc, tag, message=f"{c.outcome}: {_counts(c)}",
+                                   type=c.outcome)
+                el.text = body
+                if c.outcome == "warning":
+                    ET.SubElement(tc, "system-out").text = "severity warning: does not fail the gate by default"
+            elif c.outcome == "error":
+                el = ET.SubElement(tc, "error", message=c.message or "error", type="error")
+                el.text = c.message or ""
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def to_markdown(report: SuiteReport, rows_per_check: int = 5) -> str:
+    """Markdown for a pull-request comment."""
+    counts = report.counts
+    emoji = {"passed": "✅", "failed": "❌", "warning": "⚠️", "error": "💥"}
+    lines = [f"### dataqa check: `{report.dataset}` {emoji[report.outcome]} {report.outcome}",
+             "",
+             f"{report.row_count} rows · {counts['passed']} passed · {counts['failed']} failed · "
+             f"{counts['warning']} warnings · {counts['error']} errors",
+             "",
+             "| | check | suite | detail |",
+             "|---|---|---|---|"]
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", " ")
+    for c in report.checks:
+        lines.append(f"| {emoji[c.outcome]} | `{esc(c.label)}` | {esc(c.suite_file.rsplit('/', 1)[-1])} | "
+                     f"{esc(c.message or _counts(c))} |")
+    failing = [(i, c) for i, c in enumerate(report.checks) if c.failing_row_ids]
+    if failing:
+        lines += ["", "<details><summary>First failing rows</summary>", ""]
+        for i, c in failing:
+            prev = _failing_preview(report, i, rows_per_check)
+            vals = ", ".join(f"{r} (`{esc(str(v))}`)" for r, v in zip(prev["row_id"], prev["failure_case"]))
+            lines.append(f"- `{esc(c.label)}`: {vals}")
+        lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS: dict[str, Callable[[SuiteReport], str]] = {
+    "text": to_text,
+    "json": lambda r: r.to_json(),
+    "junit": to_junit,
+    "markdown": to_markdown,
+}

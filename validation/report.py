@@ -1,0 +1,195 @@
+"""The result of running suites: every check's outcome plus the long failure table.
+
+``SuiteReport`` is what ``run_suites`` returns, what the CLI renders and what the app shows.
+Its JSON form (``to_json`` / ``from_json``) round-trips; the format is documented in the README.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from dataqa.errors import ValidationFailed
+
+Outcome = Literal["passed", "failed", "warning", "error"]
+
+#: Columns of the failure table (STYLE habit 2).
+FAILURE_COLUMNS = ("suite_file", "check", "column", "row_id", "failure_case")
+
+REPORT_FORMAT_VERSION = 1
+
+
+@dataclass
+class CheckResult:
+    """One check's outcome.
+
+    Attributes
+    ----------
+    check:
+        Registry name (``expect_column_values_to_not_be_null``, ``pandera.isin``, ``drift.psi``...).
+    label:
+        Display name, e.g. ``expect_column_values_to_be_between(age)``.
+    outcome:
+        ``passed``, ``failed`` (critical), ``warning`` (failed with severity warning/info) or
+        ``error`` (the check itself crashed; ``message`` says why).
+    element_count:
+        Rows in the data.
+    evaluated_count:
+        Rows the check evaluated (non-null ones for most column checks).
+    unexpected_count:
+        Offending rows; their ids are ``failing_row_ids`` (capped at ``max_ids`` in JSON if asked).
+    observed_value:
+        For aggregate checks: the measured value (a mean, a row count, a PSI...).
+    """
+
+    check: str
+    label: str
+    suite_file: str
+    location: str
+    columns: list[str]
+    severity: str
+    outcome: Outcome
+    element_count: int | None = None
+    evaluated_count: int | None = None
+    unexpected_count: int | None = None
+    observed_value: Any = None
+    message: str | None = None
+    note: str | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    failing_row_ids: list[Any] = field(default_factory=list)
+
+    @property
+    def unexpected_percent(self) -> float | None:
+        """Offending rows as a percentage of evaluated rows."""
+        if self.unexpected_count is None or not self.evaluated_count:
+            return None if self.unexpected_count is None else 0.0
+        return 100.0 * self.unexpected_count / self.evaluated_count
+
+
+def _empty_failures(id_dtype: pl.DataType = pl.Int64) -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"suite_file": pl.String, "check": pl.String, "column": pl.String,
+                "row_id": id_dtype, "failure_case": pl.String}
+    )
+
+
+@dataclass
+class SuiteReport:
+    """Outcomes of every check on one dataset, and the long failure table.
+
+    Examples
+    --------
+    >>> report = SuiteReport(dataset="d.csv", id_column=None, checks=[])
+    >>> report.outcome
+    'passed'
+    """
+
+    dataset: str
+    id_column: str | None
+    checks: list[CheckResult]
+    failures: pl.DataFrame = field(default_factory=_empty_failures)
+    row_count: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    # --- summary -------------------------------------------------------------
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of checks per outcome."""
+        out = {"passed": 0, "failed": 0, "warning": 0, "error": 0}
+        for c in self.checks:
+            out[c.outcome] += 1
+        return out
+
+    @property
+    def outcome(self) -> Outcome:
+        """Worst outcome over all checks (error > failed > warning > passed)."""
+        counts = self.counts
+        for o in ("error", "failed", "warning"):
+            if counts[o]:
+                return o  # type: ignore[return-value]
+        return "passed"
+
+    def gate_closed(self, fail_on: str = "error") -> bool:
+        """True when the pipeline gate must stop: a failed or crashed check, or with
+        ``fail_on="warning"`` also a warning."""
+        bad = {"failed", "error"} | ({"warning"} if fail_on == "warning" else set())
+        return any(c.outcome in bad for c in self.checks)
+
+    def raise_for_failures(self, fail_on: str = "error") -> "SuiteReport":
+        """Raise ``ValidationFailed`` (carrying the failure table) if the gate is closed.
+
+        Returns the report itself otherwise, so it can be chained.
+        """
+        if self.gate_closed(fail_on):
+            bad = [c for c in self.checks if c.outcome in ("failed", "error")
+                   or (fail_on == "warning" and c.outcome == "warning")]
+            names = ", ".join(c.label for c in bad[:5]) + (" ..." if len(bad) > 5 else "")
+            raise ValidationFailed(
+                f"{self.dataset}: {len(bad)} check(s) did not pass: {names}", self.failures
+            )
+        return self
+
+    def extend(self, results: list[CheckResult], failures: pl.DataFrame | None = None) -> None:
+        """Add checks computed elsewhere (drift, baseline regression) to this report."""
+        self.checks.extend(results)
+        if failures is not None and failures.height:
+            self.failures = pl.concat([self.failures, failures], how="vertical_relaxed")
+
+    # --- JSON ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (see README, "Report JSON")."""
+        by_check: dict[int, list[dict[str, Any]]] = {}
+        if self.failures.height:
+            # failures are attached to checks by position in `checks` via the `check_index` column
+            f = self.failures.with_columns(pl.col("row_id"))
+            idx = f["check_index"].to_list() if "check_index" in f.columns else []
+            for i, rid, val in zip(idx, f["row_id"].to_list(), f["failure_case"].to_list()):
+                by_check.setdefault(i, []).append({"row_id": rid, "value": val})
+        checks = []
+        for i, c in enumerate(self.checks):
+            d = asdict(c)
+            d["unexpected_percent"] = c.unexpected_percent
+            d["failures"] = by_check.get(i, [])
+            checks.append(d)
+        return {
+            "format": "dataqa-report",
+            "version": REPORT_FORMAT_VERSION,
+            "dataset": self.dataset,
+            "id_column": self.id_column,
+            "row_count": self.row_count,
+            "outcome": self.outcome,
+            "counts": self.counts,
+            "notes": self.notes,
+            "checks": checks,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text; ``SuiteReport.from_json`` reads it back."""
+        return json.dumps(self.to_dict(), indent=indent, default=str)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SuiteReport":
+        """Inverse of ``to_dict``."""
+        checks, rows = [], []
+        fields_ = set(CheckResult.__dataclass_fields__)
+        for i, d in enumerate(data["checks"]):
+            checks.append(CheckResult(**{k: v for k, v in d.items() if k in fields_}))
+            col = ",".join(d["columns"])
+            for f in d.get("failures", []):
+                rows.append({"suite_file": d["suite_file"], "check": d["label"], "column": col,
+                             "row_id": f["row_id"], "failure_case": f["value"], "check_index": i})
+        failures = pl.DataFrame(rows) if rows else _empty_failures()
+        if rows:
+            failures = failures.with_columns(pl.col("check_index").cast(pl.Int64),
+                                             pl.col("failure_case").cast(pl.String))
+        return cls(dataset=data["dataset"], id_column=data.get("id_column"), checks=checks,
+                   failures=failures, row_count=data.get("row_count"),
+                   notes=list(data.get("notes", [])))
+
+    @classmethod
+    def from_json(cls, text: str) -> "SuiteReport":
+        """Read a report written by ``to_json``."""
+        return cls.from_dict(json.loads(text))

@@ -1,0 +1,42 @@
+"""Load suite files of any supported format into ``Suite`` objects.
+
+- ``*.json``: Great Expectations 1.x suite (``dataqa.validation.gx_suite``)
+- ``*.yaml`` / ``*.yml``: pandera YAML schema (``dataqa.validation.pandera_suite``)
+- ``*.py``: a Python module defining a pandera ``DataFrameSchema``/``DataFrameModel`` and/or
+  registering custom checks (``dataqa.validation.pandera_suite``)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dataqa.errors import SuiteFileError
+from dataqa.validation.model import Suite
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Parse one suite file; ``SuiteFileError`` names the file and entry on any problem."""
+    p = Path(path)
+    if not p.is_file():
+        raise SuiteFileError("no such suite file", str(p))
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        from dataqa.validation.gx_suite import load_gx_suite
+
+        return load_gx_suite(p)
+    if suffix in (".yaml", ".yml"):
+        from dataqa.validation.pandera_suite import load_pandera_yaml
+
+        return load_pandera_yaml(p)
+    if suffix == ".py":
+        from dataqa.validation.pandera_suite import load_pandera_module
+
+        return load_pandera_module(p)
+    raise SuiteFileError(
+        f"unknown suite format '{suffix}': use .json (Great Expectations), .yaml (pandera) "
+        "or .py (pandera schema / custom checks)", str(p))
+
+
+def load_suites(paths: list[str] | tuple[str, ...]) -> list[Suite]:
+    """Parse several suite files, in order."""
+    return [load_suite(p) for p in paths]
