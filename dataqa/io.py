@@ -207,12 +207,36 @@ def _first_line(exc: BaseException) -> str:
     return msg
 
 
+def _ragged_line(path: str) -> str:
+    """Locate the first ragged line of a CSV (error path only, so a plain csv scan is fine)."""
+    import csv
+
+    try:
+        sep = "\t" if path.lower().endswith(".tsv") else ","
+        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+            reader = csv.reader(fh, delimiter=sep)
+            width = len(next(reader))
+            for row in reader:
+                if len(row) != width:
+                    return f" at line {reader.line_num}: {len(row)} fields, the header has {width}"
+    except (OSError, StopIteration, csv.Error):
+        pass
+    return ""
+
+
+def _read_error(exc: BaseException, source: str) -> FileFormatError:
+    msg = _first_line(exc)
+    if msg.startswith("ragged CSV") and Path(source).is_file():
+        msg = msg.replace("ragged CSV:", f"ragged CSV{_ragged_line(source)}:", 1)
+    return FileFormatError(f"{source}: {msg}", source)
+
+
 def collect_schema(lf: pl.LazyFrame, source: str) -> pl.Schema:
     """``lf.collect_schema()`` with read errors turned into ``FileFormatError`` naming ``source``."""
     try:
         return lf.collect_schema()
     except Exception as exc:
-        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+        raise _read_error(exc, source) from None
 
 
 def collect(lf: pl.LazyFrame, source: str) -> pl.DataFrame:
@@ -222,7 +246,7 @@ def collect(lf: pl.LazyFrame, source: str) -> pl.DataFrame:
     except pl.exceptions.ColumnNotFoundError as exc:
         raise MissingColumnError(f"{source}: {_first_line(exc)}", str(exc)) from None
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError, pl.exceptions.SchemaError) as exc:
-        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+        raise _read_error(exc, source) from None
 
 
 def collect_all(lfs: list[pl.LazyFrame], source: str) -> list[pl.DataFrame]:
@@ -232,7 +256,7 @@ def collect_all(lfs: list[pl.LazyFrame], source: str) -> list[pl.DataFrame]:
     except pl.exceptions.ColumnNotFoundError as exc:
         raise MissingColumnError(f"{source}: {_first_line(exc)}", str(exc)) from None
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError, pl.exceptions.SchemaError) as exc:
-        raise FileFormatError(f"{source}: {_first_line(exc)}", source) from None
+        raise _read_error(exc, source) from None
 
 
 def write_dataset(df: pl.DataFrame, path: str | Path) -> None:
