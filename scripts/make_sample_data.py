@@ -72,7 +72,7 @@ def make_clean(source: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         & (pl.col("y") < 20) & (pl.col("z") < 20)
     )
     picked = rng.choice(plausible.height, size=N_ROWS, replace=False)
-    sample = plausible[picked.tolist()]
+    sample = plausible.select(pl.all().gather(picked))
     return sample.with_columns(
         (pl.lit("DM-") + pl.col("rownames").cast(pl.Utf8).str.zfill(5)).alias(ID)
     ).select(COLUMNS)
@@ -180,8 +180,8 @@ ggplot2 and its data are licensed MIT (c) ggplot2 authors.
   row has exactly one kind of damage (rows are disjoint across kinds).
 
 ## Injected errors
-| kind | rows | columns | what |
-|---|---|---|---|
+| kind | rows | columns |
+|---|---|---|
 {table}
 
 - `null`: the value is blanked (empty CSV field).
@@ -200,10 +200,13 @@ ggplot2 and its data are licensed MIT (c) ggplot2 authors.
 
 def write_readme(out: Path, seed: int, clean: pl.DataFrame, dirty: pl.DataFrame, truth: pl.DataFrame) -> None:
     """Write the README with the counts taken from the truth table itself."""
-    summary = truth.group_by("kind", maintain_order=True).agg(
-        pl.len().alias("rows"), pl.col("column").unique(maintain_order=True).str.join(", ")
+    kinds = ["null", "out_of_range", "malformed", "duplicate_id", "flipped_label", "near_duplicate"]
+    summary = (
+        truth.group_by("kind")
+        .agg(pl.len().alias("rows"), pl.col("column").unique().sort().str.join(", "))
+        .sort(pl.col("kind").replace_strict(kinds, list(range(len(kinds)))))
     )
-    table = "\n".join(f"| {k} | {r} | {c} | |" for k, r, c in summary.iter_rows())
+    table = "\n".join(f"| {k} | {r} | {c} |" for k, r, c in summary.iter_rows())
     (out / "README.md").write_text(
         README.format(
             seed=seed, member=MEMBER, n=clean.height, n_dirty=dirty.height, last=clean.height - 1,
