@@ -6,12 +6,12 @@ project's gate. Every field is optional; command-line options override it.
 Example::
 
     [dataset]
-    path = "sample_data/penguins_dirty.csv"
-    label_column = "species"
-    reference = "sample_data/penguins.csv"
+    path = "sample_data/diamonds_dirty.csv"
+    label_column = "cut"
+    reference = "sample_data/diamonds.csv"
 
     [check]
-    suites = ["expectations/penguins.gx.json"]
+    suites = ["expectations/diamonds.gx.json"]
     fail_on = "error"
 
     [baseline]

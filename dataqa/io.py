@@ -131,7 +131,7 @@ def read_dataset(
 
     Examples
     --------
-    >>> ds = read_dataset("sample_data/penguins.csv", id_column="penguin_id")
+    >>> ds = read_dataset("sample_data/diamonds.csv", id_column="penguin_id")
     >>> ds.id_column
     'penguin_id'
     """

@@ -44,7 +44,7 @@ def check_dataset(
 
     Examples
     --------
-    >>> report = check_dataset("sample_data/penguins_dirty.csv", ["expectations/penguins.gx.json"])  # doctest: +SKIP
+    >>> report = check_dataset("sample_data/diamonds_dirty.csv", ["expectations/diamonds.gx.json"])  # doctest: +SKIP
     >>> report.raise_for_failures()  # doctest: +SKIP
     """
     load_plugins(plugins)
