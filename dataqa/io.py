@@ -131,9 +131,9 @@ def read_dataset(
 
     Examples
     --------
-    >>> ds = read_dataset("sample_data/diamonds.csv", id_column="penguin_id")
+    >>> ds = read_dataset("sample_data/diamonds.csv", id_column="diamond_id")
     >>> ds.id_column
-    'penguin_id'
+    'diamond_id'
     """
     p = Path(path)
     if not p.exists():
