@@ -1,0 +1,24 @@
+"""The workbench's page registry: ``streamlit run app/main.py`` (or ``dataqa app``).
+
+Each page is a thin script in ``app/pages/``; shared state is in ``app/state.py`` and library calls
+in ``app/services.py``. Adding a page: create the file, add one ``st.Page`` line here.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dataqa.app import state
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="dataqa workbench", page_icon=":material/fact_check:", layout="wide")
+state.sidebar()
+page = st.navigation([
+    st.Page(PAGES / "data.py", title="Data", icon=":material/table:", default=True),
+    st.Page(PAGES / "checks.py", title="Checks", icon=":material/rule:"),
+    st.Page(PAGES / "noise.py", title="Label noise", icon=":material/label:"),
+    st.Page(PAGES / "versions.py", title="Versions", icon=":material/history:"),
+    st.Page(PAGES / "impact.py", title="Impact", icon=":material/waterfall_chart:"),
+])
+page.run()

@@ -1,0 +1,90 @@
+"""Checks: pick, edit or draft suites; run them on the current dataset; see and download results."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dataqa.app import services, state
+
+st.title("Checks")
+cfg = state.config()
+cur = state.require_current()
+ws = state.workspace()
+
+suites = services.list_suites(cfg.root, [cfg.resolve(s) for s in cfg.check.suites], ws)
+names = {s: services.suite_label(cfg.root, s) for s in suites}
+default = [s for s in suites if any(Path(s) == Path(cfg.resolve(c)).resolve() for c in cfg.check.suites)]
+if "checks.add" in st.session_state:  # a suite just saved from the editor joins the selection
+    st.session_state["checks.suites"] = st.session_state.pop("checks.add")
+st.session_state.setdefault("checks.suites", default)
+st.session_state["checks.suites"] = [s for s in st.session_state["checks.suites"] if s in suites]
+chosen = st.multiselect("Suites to run", suites, format_func=names.get, key="checks.suites")
+
+with st.expander("Edit a suite, or draft one from the profile"):
+    st.caption("GX suite JSON or pandera YAML. Edits are saved as a copy in the workspace "
+               f"(`{ws / 'suites'}`); the shipped file is not changed.")
+    src = st.selectbox("Start from", ["(new)"] + suites, format_func=lambda s: names.get(s, s),
+                       key="checks.edit_src")
+    if st.session_state.get("checks.loaded") != src:
+        st.session_state["checks.loaded"] = src
+        if src != "(new)":
+            st.session_state["checks.editor"] = Path(src).read_text(encoding="utf-8")
+            st.session_state["checks.save_name"] = Path(src).name
+    draft_col, fmt_col = st.columns([1, 1])
+    fmt = fmt_col.radio("Draft format", ["gx", "pandera"], horizontal=True, key="checks.draft_fmt")
+    if draft_col.button("Draft from profile", key="checks.draft",
+                        disabled=not services.suggest_available(),
+                        help=None if services.suggest_available() else "not available yet"):
+        with state.guard("Cannot draft a suite"):
+            st.session_state["checks.editor"] = services.draft_suite(cur.path, cur.fingerprint,
+                                                                     cur.id_column, fmt)
+            st.session_state["checks.save_name"] = f"{cur.name}.draft." + ("gx.json" if fmt == "gx" else "pandera.yaml")
+    text = st.text_area("Suite text", key="checks.editor", height=300)
+    save_name = st.text_input("Save as (.json for GX, .yaml for pandera)", key="checks.save_name")
+    if st.button("Save and select", key="checks.save"):
+        with state.guard("The suite was not saved"):
+            saved = services.save_suite(ws, save_name or "suite.yaml", text or "")
+            st.session_state["checks.add"] = [s for s in chosen if s != str(saved.resolve())] + [str(saved.resolve())]
+            st.success(f"Saved {saved.name}")
+            st.rerun()
+
+use_ref = st.checkbox("Add drift checks against the configured reference",
+                      value=False, key="checks.use_ref", disabled=state.reference_path() is None)
+if st.button("Run checks", type="primary", key="checks.run", disabled=not chosen):
+    with state.guard("The checks could not run"), st.spinner("Running checks..."):
+        report = services.run_checks(cur.path, cur.fingerprint, chosen, cur.id_column,
+                                     state.reference_path() if use_ref else None)
+        state.put("checks", report)
+
+report = state.get("checks")
+if report is None:
+    st.info("Choose suites and press **Run checks**.")
+    st.stop()
+
+counts = report.counts
+m = st.columns(5)
+m[0].metric("Outcome", report.outcome.upper())
+m[1].metric("Passed", counts["passed"])
+m[2].metric("Failed", counts["failed"])
+m[3].metric("Warnings", counts["warning"])
+m[4].metric("Errors", counts["error"])
+st.dataframe(services.outcomes_table(report), hide_index=True)
+for note in report.notes:
+    st.caption(f"note: {note}")
+
+failing = [i for i, c in enumerate(report.checks) if c.outcome in ("failed", "warning") and c.failing_row_ids]
+if failing:
+    st.subheader("Failing rows")
+    idx = st.selectbox("Check", failing, format_func=lambda i: report.checks[i].label, key="checks.failing")
+    with state.guard("Cannot show the failing rows"):
+        st.dataframe(services.failing_rows(report, idx, cur.path, cur.fingerprint, cur.id_column),
+                     hide_index=True)
+
+st.subheader("Download")
+d = st.columns(3)
+for col, (fmt_name, mime, ext) in zip(d, [("json", "application/json", "json"),
+                                         ("junit", "application/xml", "xml"),
+                                         ("markdown", "text/markdown", "md")]):
+    col.download_button({"json": "JSON", "junit": "JUnit XML", "markdown": "Markdown"}[fmt_name],
+                        services.render(report, fmt_name), file_name=f"{cur.name}.checks.{ext}",
+                        mime=mime, key=f"checks.dl.{fmt_name}")

@@ -1,0 +1,6 @@
+"""Placeholder until its library part lands."""
+
+import streamlit as st
+
+st.title("Impact")
+st.info("Not available yet: this page needs a library part that is still being built.")

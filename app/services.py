@@ -1,0 +1,268 @@
+"""What the pages call: thin, cached adapters over the dataqa library.
+
+Pages hold no polars logic; the few frames built for display are built here. Every cached
+function takes the dataset's ``fingerprint`` (``version:<id>`` or a content hash) so results are
+cached per dataset version and recomputed only when the data changes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+import importlib.util
+from typing import TYPE_CHECKING
+
+import polars as pl
+import streamlit as st
+
+from dataqa.config import ProjectConfig
+from dataqa.io import read_dataset
+from dataqa.validation.report import SuiteReport
+
+if TYPE_CHECKING:
+    from dataqa.app.state import Current
+
+#: Formats the Data page accepts for upload.
+UPLOAD_TYPES = ("csv", "parquet")
+#: Suite files the Checks page lists.
+SUITE_SUFFIXES = (".json", ".yaml", ".yml", ".py")
+
+
+# --- datasets ------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=16)
+def dataset_info(path: str, fingerprint: str, id_column: str | None) -> dict[str, Any]:
+    """Rows, columns and dtypes of a dataset (fingerprint keys the cache)."""
+    ds = read_dataset(path, id_column=id_column, check_ids=False)
+    schema = ds.schema
+    from dataqa.io import collect
+
+    rows = collect(ds.lf.select(pl.len()), path).item()
+    return {"rows": int(rows), "columns": list(schema.names()),
+            "dtypes": [str(t) for t in schema.dtypes()]}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def preview(path: str, fingerprint: str, n: int = 200) -> pl.DataFrame:
+    """The first ``n`` rows with their ``row_id``."""
+    from dataqa.io import collect
+
+    ds = read_dataset(path, check_ids=False)
+    return collect(ds.with_row_id("row_id").head(n), path)
+
+
+def rows_by_id(path: str, fingerprint: str, id_column: str | None, row_ids: Sequence[Any],
+               limit: int = 500) -> pl.DataFrame:
+    """The dataset's rows whose ``row_id`` is in ``row_ids`` (first ``limit``), for display."""
+    from dataqa.io import collect
+
+    ds = read_dataset(path, id_column=id_column, check_ids=False)
+    wanted = list(row_ids)[:limit]
+    lf = ds.with_row_id("row_id")
+    return collect(lf.filter(pl.col("row_id").is_in(wanted)), path)
+
+
+def save_upload(workspace: Path, name: str, data: bytes) -> Path:
+    """Write an uploaded file under ``workspace/uploads`` and check that dataqa can read it.
+
+    The name is reduced to safe characters; the content hash in the file name keeps two different
+    uploads with the same name apart. Raises ``InputError`` (readable) for an unusable file.
+    """
+    import hashlib
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name) or "upload.csv"
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    folder = workspace / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{Path(safe).stem}-{digest}{Path(safe).suffix.lower()}"
+    path.write_bytes(data)
+    ds = read_dataset(path, check_ids=False)
+    from dataqa.io import collect
+
+    collect(ds.lf.head(100), f"upload {name}")  # a malformed body fails here, not on a later page
+    return path
+
+
+def upload_limit_mb() -> int:
+    """The upload size limit in MB (Streamlit's ``server.maxUploadSize``)."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def project_files(cfg: ProjectConfig) -> list[tuple[str, str]]:
+    """(label, absolute path) of the datasets a user can open: configured, samples, uploads."""
+    root = cfg.root
+    paths: list[Path] = []
+    for p in (cfg.resolve(cfg.dataset.path), cfg.resolve(cfg.dataset.reference)):
+        if p and Path(p).is_file():
+            paths.append(Path(p).resolve())
+    for folder in (root / "sample_data", cfg.workspace_path / "uploads"):
+        if folder.is_dir():
+            for p in sorted(folder.iterdir()):
+                if p.suffix.lower() in (".csv", ".parquet", ".jsonl") and "truth" not in p.stem:
+                    if p.resolve() not in paths:
+                        paths.append(p.resolve())
+    out = []
+    for p in paths:
+        try:
+            label = str(p.relative_to(root.resolve()))
+        except ValueError:
+            label = str(p)
+        out.append((label, str(p)))
+    return out
+
+
+def open_file(cfg: ProjectConfig, path: str, *, name: str | None = None) -> Current:
+    """A ``Current`` for a dataset file: checked readable, fingerprinted, with the project's
+    label column when the file has it (and id column only for the configured dataset)."""
+    from dataqa.app.state import Current, file_fingerprint
+
+    configured = cfg.resolve(cfg.dataset.path)
+    is_configured = configured is not None and Path(configured).resolve() == Path(path).resolve()
+    id_column = cfg.dataset.id_column if is_configured else None
+    ds = read_dataset(path, id_column=id_column, check_ids=False)
+    label = cfg.dataset.label_column if cfg.dataset.label_column in ds.columns else None
+    return Current(path=str(Path(path).resolve()), name=name or Path(path).stem,
+                   fingerprint=file_fingerprint(path), id_column=id_column, label_column=label)
+
+
+# --- suites and checks --------------------------------------------------------------------------
+def list_suites(root: Path, configured: Sequence[str], workspace: Path) -> list[str]:
+    """Suite files offered on the Checks page: configured ones, ``expectations/`` and drafts."""
+    found: list[str] = [str(Path(s).resolve()) for s in configured if Path(s).is_file()]
+    for folder in (root / "expectations", workspace / "suites"):
+        if folder.is_dir():
+            for p in sorted(folder.iterdir()):
+                if p.suffix.lower() in SUITE_SUFFIXES and p.is_file() and not p.name.startswith("_"):
+                    rp = str(p.resolve())
+                    if rp not in found:
+                        found.append(rp)
+    return found
+
+
+def suite_label(root: Path, suite: str) -> str:
+    """A suite path relative to the project root when it is inside it."""
+    try:
+        return str(Path(suite).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return Path(suite).name
+
+
+def save_suite(workspace: Path, name: str, text: str) -> Path:
+    """Save an edited or drafted suite under ``workspace/suites`` and parse it (``SuiteError``)."""
+    from dataqa.validation.suites import load_suite
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)
+    folder = workspace / "suites"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe
+    previous = path.read_text(encoding="utf-8") if path.exists() else None
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_suite(path)
+    except Exception:
+        # keep the last good file: a broken edit must not break the next run
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_text(previous, encoding="utf-8")
+        raise
+    return path
+
+
+def _suite_key(suites: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    return tuple((s, Path(s).stat().st_mtime_ns, Path(s).stat().st_size) for s in suites)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_check(path: str, fingerprint: str, suite_key: tuple, id_column: str | None,
+                  reference: str | None) -> SuiteReport:
+    from dataqa.validation.api import check_dataset
+
+    return check_dataset(path, [s for s, _, _ in suite_key], id_column=id_column,
+                         reference=reference)
+
+
+def run_checks(path: str, fingerprint: str, suites: Sequence[str], id_column: str | None,
+               reference: str | None = None) -> SuiteReport:
+    """``check_dataset``, cached per dataset fingerprint and suite file contents."""
+    return _cached_check(path, fingerprint, _suite_key(suites), id_column, reference)
+
+
+def outcomes_table(report: SuiteReport) -> pl.DataFrame:
+    """One row per check: outcome, check, suite, failing rows, detail."""
+    return pl.DataFrame(
+        {
+            "outcome": [c.outcome for c in report.checks],
+            "check": [c.label for c in report.checks],
+            "suite": [Path(c.suite_file).name for c in report.checks],
+            "severity": [c.severity for c in report.checks],
+            "failing rows": [c.unexpected_count for c in report.checks],
+            "failing %": [c.unexpected_percent for c in report.checks],
+            "detail": [c.message or c.note or ("" if c.observed_value is None else f"observed {c.observed_value}")
+                       for c in report.checks],
+        },
+        schema_overrides={"failing rows": pl.Int64, "failing %": pl.Float64},
+    )
+
+
+def failures_of(report: SuiteReport, index: int) -> pl.DataFrame:
+    """The failure-table rows of check number ``index``."""
+    f = report.failures
+    if not f.height or "check_index" not in f.columns:
+        return f.head(0)
+    return f.filter(pl.col("check_index") == index).drop("check_index")
+
+
+def failing_rows(report: SuiteReport, index: int, path: str, fingerprint: str,
+                 id_column: str | None, limit: int = 500) -> pl.DataFrame:
+    """The failing values of check ``index`` next to the full data rows they come from."""
+    fails = failures_of(report, index).head(limit)
+    if not fails.height:
+        return fails
+    rows = rows_by_id(path, fingerprint, id_column, fails["row_id"].to_list(), limit)
+    fails = fails.select("row_id", "column", "failure_case")
+    rows = rows.with_columns(pl.col("row_id").cast(fails.schema["row_id"], strict=False))
+    return fails.join(rows, on="row_id", how="left", coalesce=True)
+
+
+def render(report: SuiteReport, fmt: str) -> str:
+    """The report as ``json``, ``junit`` or ``markdown`` text (the CLI's renderers)."""
+    from dataqa.validation.render import RENDERERS
+
+    return RENDERERS[fmt](report)
+
+
+# --- parts still being built: each page asks before it uses them ------------------------------------
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def profile_available() -> bool:
+    """True when the profile library part is installed."""
+    return _has("dataqa.validation.profile")
+
+
+def drift_available() -> bool:
+    """True when the drift library part is installed."""
+    return _has("dataqa.validation.drift")
+
+
+def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]] | None:
+    """(label, version id) of stored versions, newest first; ``None`` without a version store."""
+    if not _has("dataqa.versions"):
+        return None
+    return []
+
+
+def suggest_available() -> bool:
+    """True when the suite drafting ("suggest") library part is installed."""
+    return _has("dataqa.validation.suggest")
+
+
+def draft_suite(path: str, fingerprint: str, id_column: str | None, fmt: str) -> str:
+    """A draft suite (GX JSON or pandera YAML text) from the dataset's profile."""
+    raise NotImplementedError("suite drafting is not available yet")

@@ -1,0 +1,65 @@
+"""``dataqa app``: open the Streamlit workbench on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.errors import DataqaError
+
+
+def main_script() -> Path:
+    """The installed workbench entry point (``dataqa/app/main.py``)."""
+    import dataqa.app
+
+    return Path(dataqa.app.__file__).resolve().parent / "main.py"
+
+
+def streamlit_command(port: int) -> list[str]:
+    """The ``streamlit run`` command line: loopback only, headless, no telemetry, no file watcher."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(main_script()),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+        "--browser.serverAddress", "127.0.0.1",
+        "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
+    ]
+
+
+def app(
+    port: Annotated[int, typer.Option("--port", "-p", help="Port on 127.0.0.1.")] = 8501,
+    data: Annotated[Optional[Path], typer.Option("--data", help="Dataset to open first (default: the dataset named in dataqa.toml).")] = None,
+) -> None:
+    """Open the workbench (Data, Checks, Label noise, Versions, Impact) at http://127.0.0.1:PORT."""
+    from dataqa.io import read_dataset
+
+    env = dict(os.environ)
+    try:
+        if data is not None:
+            read_dataset(data, check_ids=False).columns  # fail here, with one line, not in the page
+            env["DATAQA_APP_DATA"] = str(data.resolve())
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    env.setdefault("DATAQA_APP_ROOT", str(Path.cwd()))
+    typer.echo(f"dataqa workbench: http://127.0.0.1:{port}  (Ctrl-C stops it)", err=True)
+    proc = subprocess.Popen(streamlit_command(port), env=env)
+    # Stopping `dataqa app` (Ctrl-C or a plain kill) must stop the server too, not orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        code = proc.wait()
+    raise typer.Exit(int(ExitCode.OK) if code in (0, -2, -15, 130, 143) else code)
