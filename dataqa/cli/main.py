@@ -27,6 +27,9 @@ def _register() -> None:
     from dataqa.cli import check
 
     app.command("check")(check.check)
+    from dataqa.cli import app_cmd
+
+    app.command("app")(app_cmd.app)
 
 
 _register()
