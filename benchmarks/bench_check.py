@@ -103,8 +103,8 @@ def check_id(column: str, name: str) -> str | None:
 
 # --- suite files ------------------------------------------------------------------------
 
-def write_suites() -> None:
-    """Write the GX suite JSON and the pandera YAML equivalent to ``CHECKS``."""
+def write_suites(folder: Path = GX_SUITE.parent) -> None:
+    """Write the GX suite JSON and the pandera YAML equivalent to ``CHECKS`` into ``folder``."""
     import pandera.polars as pa
     import polars as pl
 
@@ -113,8 +113,8 @@ def write_suites() -> None:
          "severity": "critical"}
         for cid, col, kind, params in CHECKS
     ]
-    GX_SUITE.parent.mkdir(exist_ok=True)
-    GX_SUITE.write_text(json.dumps({"name": "bench", "expectations": expectations, "meta": {},
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / GX_SUITE.name).write_text(json.dumps({"name": "bench", "expectations": expectations, "meta": {},
                                     "notes": None}, indent=2) + "\n")
     dtypes = {"id": pl.Int64, "int_a": pl.Int64, "int_b": pl.Int64, "int_c": pl.Int64,
               "f_a": pl.Float64, "f_b": pl.Float64, "f_c": pl.Float64, "email": pl.String,
@@ -134,8 +134,8 @@ def write_suites() -> None:
             nullable=not any(k == "not_null" for k, _ in mine),
             unique=any(k == "unique" for k, _ in mine),
         )
-    PANDERA_SUITE.write_text(pa.DataFrameSchema(columns, name="bench").to_yaml())
-    print(f"wrote {GX_SUITE} and {PANDERA_SUITE}")
+    (folder / PANDERA_SUITE.name).write_text(pa.DataFrameSchema(columns, name="bench").to_yaml())
+    print(f"wrote {folder / GX_SUITE.name} and {folder / PANDERA_SUITE.name}")
 
 
 # --- workers: each prints {"counts": {check_id: failing rows}, "work_s": seconds} ------------

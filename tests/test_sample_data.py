@@ -172,3 +172,25 @@ def test_pandera_schema_flags_exactly_the_injected_rows(pandera_schema, truth: p
     )
     assert cases.filter(pl.col("kind").is_null()).is_empty(), "every failure maps to an injected kind"
     assert set(cases.filter(pl.col("kind") == kind)["index"].to_list()) == expected_rows(truth, kind)
+
+
+# --- the benchmark's suites: same checks, same counts ------------------------------------
+
+def test_benchmark_engines_agree_on_a_small_table(tmp_path: Path) -> None:
+    """The GX suite, the pandera schema and the hand-written polars pass count the same failures."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_check
+        import gen_table
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "table.parquet"
+    gen_table.generate(20_000, seed=3).write_parquet(path)
+    expected = bench_check.work_polars(str(path))
+    assert set(expected) == {cid for cid, *_ in bench_check.CHECKS}
+    assert all(n > 0 for n in expected.values()), "every check has injected failures"
+    assert bench_check.work_pandera(str(path)) == expected
+    assert bench_check.work_gx(str(path)) == expected
+    bench_check.write_suites(tmp_path / "suites")
+    for suite in (bench_check.GX_SUITE, bench_check.PANDERA_SUITE):
+        assert (tmp_path / "suites" / suite.name).read_text() == suite.read_text(), f"{suite} is stale"
