@@ -9,6 +9,8 @@ Engines, each in its own subprocess (peak RSS from ``os.wait4`` on that process)
 - (e) hand-written one-pass polars expressions (the floor for a check engine)
 - (f) a bare scan: ``pl.scan_parquet(path).select(pl.len())``
 - (g) a full read: ``pl.scan_parquet(path).collect()`` (context for (f))
+- (h) GX as (c) but ``result_format="COMPLETE"``: lists every failing row's index, as dataqa's
+  report does (not in the default engine list)
 
 Every engine starts from the Parquet file and includes its imports and the read.
 All engines must agree on the number of failing rows per check; disagreements are printed.
@@ -18,8 +20,9 @@ Usage::
     python benchmarks/gen_table.py --rows 1000000
     python benchmarks/bench_check.py benchmarks/data/table_1m.parquet [--engines a,b,c,d,e,f,g] [--repeat 3]
 
-GX on pandas (c) runs once (it is the slow, memory-hungry one); the others run ``--repeat``
-times and the fastest wall time is kept, since the cores may be shared.
+GX on pandas (c, h) runs once (it is the slow, memory-hungry one); the others run ``--repeat``
+times and the fastest wall time is kept, since the cores may be shared. ``--json FILE`` saves the
+measurements; ``--reuse FILE`` adds an earlier run's engines that are not rerun now.
     python benchmarks/bench_check.py --write-suites      # regenerate suites/ from CHECKS
 """
 
@@ -85,6 +88,7 @@ ENGINES = {
     "e": "hand-written polars",
     "f": "bare scan (pl.len)",
     "g": "full read (collect)",
+    "h": "GX 1.x on pandas, COMPLETE",
 }
 
 
@@ -140,7 +144,7 @@ def write_suites(folder: Path = GX_SUITE.parent) -> None:
 
 # --- workers: each prints {"counts": {check_id: failing rows}, "work_s": seconds} ------------
 
-def work_gx(path: str) -> dict[str, int]:
+def work_gx(path: str, result_format: str = "SUMMARY") -> dict[str, int]:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     import pandas as pd
@@ -149,7 +153,7 @@ def work_gx(path: str) -> dict[str, int]:
     suite = gx.ExpectationSuite(**json.loads(GX_SUITE.read_text()))
     batch = (gx.get_context(mode="ephemeral").data_sources.add_pandas("p").add_dataframe_asset("a")
              .add_batch_definition_whole_dataframe("b").get_batch(batch_parameters={"dataframe": df}))
-    result = batch.validate(suite, result_format="SUMMARY")
+    result = batch.validate(suite, result_format=result_format)
     return {r.expectation_config.meta["check_id"]: int(r.result.get("unexpected_count") or 0)
             for r in result.results}
 
@@ -210,7 +214,11 @@ def work_read(path: str) -> dict[str, int]:
     return {}
 
 
-WORKERS = {"c": work_gx, "d": work_pandera, "e": work_polars, "f": work_scan, "g": work_read}
+def work_gx_complete(path: str) -> dict[str, int]:
+    return work_gx(path, "COMPLETE")
+
+
+WORKERS = {"c": work_gx, "h": work_gx_complete, "d": work_pandera, "e": work_polars, "f": work_scan, "g": work_read}
 
 
 # --- the driver ---------------------------------------------------------------------------
@@ -317,6 +325,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--write-suites", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per engine except (c), fastest kept")
+    parser.add_argument("--reuse", type=Path, help="results JSON of an earlier run: keep its other engines")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args(argv)
     if args.write_suites:
@@ -335,13 +344,20 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for engine in args.engines.split(","):
         # Cores are shared: repeat the cheap engines and keep the fastest run (and the largest RSS).
-        runs = [run_engine(engine, args.data) for _ in range(1 if engine == "c" else args.repeat)]
+        runs = [run_engine(engine, args.data) for _ in range(1 if engine in "ch" else args.repeat)]
         row = min(runs, key=lambda r: r.get("wall_s", float("inf")))
         if "rss_mb" in row:
             row["rss_mb"] = max(r.get("rss_mb", 0) for r in runs)
         print(f"  ({engine}) {ENGINES[engine]}: "
               + (row.get("status") or f"{row['wall_s']:.2f} s, {row['rss_mb']:.0f} MB"), file=sys.stderr)
         rows.append(row)
+    if args.reuse:
+        # Keep earlier measurements of engines not rerun now (e.g. the one 5M run of GX).
+        earlier = json.loads(args.reuse.read_text())
+        assert earlier["rows"] == n_rows, f"{args.reuse} was measured on {earlier['rows']} rows"
+        rerun = {r["engine"] for r in rows}
+        rows += [r for r in earlier["results"] if r["engine"] not in rerun]
+        rows.sort(key=lambda r: r["engine"])
     print(table(rows, n_rows))
     problems = agreement(rows)
     print("\nfailure counts per check:", json.dumps(next((r["counts"] for r in rows if r.get("counts")), {})))
