@@ -1,0 +1,185 @@
+"""Profile a dataset with polars in two lazy passes.
+
+Pass 1 is one ``select`` of every per-column aggregate (counts, nulls, approximate distinct,
+min/max/mean/std and 101 percentiles over the finite values, NaN/inf counts, string lengths,
+row-hash distinct for duplicate rows, id distinct). Pass 2 is one ``select`` that needs pass 1's
+results: equal-width histograms between the observed min and max, counts in the percentile bins
+kept for drift, exact distinct counts (only where pass 1 saw at most ``DISTINCT_EXACT_LIMIT``
+values) and value frequencies of text, categorical and boolean columns.
+
+Never goes through pandas. The result is a ``Profile`` (``validation/profile_model.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dataqa.errors import FileFormatError
+from dataqa.io import Dataset, collect, read_dataset
+from dataqa.validation.profile_model import (
+    ColumnProfile, DriftBins, Histogram, Kind, Profile, load_profile, is_profile_file,
+)
+from dataqa.validation.profile_stats import column_aggs, fill_pass1, fill_pass2, pass2_exprs
+
+#: Above this many (approximate) distinct values a column's distinct count stays approximate
+#: and text columns get no value frequencies (they are near-unique, like ids or emails).
+DISTINCT_EXACT_LIMIT = 100_000
+#: At most this many category frequencies are stored per column (enough for drift).
+FREQUENCY_LIMIT = 1_000
+#: Text columns with at most this many distinct values are reported as ``categorical``.
+CATEGORICAL_MAX = 50
+#: Equal-width display bins per numeric/temporal column.
+HISTOGRAM_BINS = 20
+#: How many top values are listed per text/categorical column.
+TOP_K = 10
+
+
+def kind_of(dtype: pl.DataType) -> Kind:
+    """The profile kind of a polars dtype (text refined to ``categorical`` after counting)."""
+    if dtype == pl.Null:
+        return "null"
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype.is_temporal():
+        return "temporal"
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return "categorical"
+    if dtype == pl.String:
+        return "string"
+    return "other"
+
+
+def _as_dataset(data: Any, id_column: str | None) -> Dataset:
+    if isinstance(data, Dataset):
+        return data
+    if isinstance(data, pl.DataFrame):
+        return Dataset(path="<DataFrame>", lf=data.lazy(), id_column=id_column)
+    if isinstance(data, pl.LazyFrame):
+        return Dataset(path="<LazyFrame>", lf=data, id_column=id_column)
+    return read_dataset(data, id_column=id_column, check_ids=False)
+
+
+def profile(
+    data: str | Path | Dataset | pl.DataFrame | pl.LazyFrame,
+    *,
+    id_column: str | None = None,
+    reference: Profile | None = None,
+) -> Profile:
+    """Compute the profile of a dataset.
+
+    Parameters
+    ----------
+    data:
+        A file path (CSV, Parquet, JSON Lines), a ``Dataset`` from ``dataqa.io.read_dataset``,
+        or a polars frame.
+    id_column:
+        Key column: its duplicated values are counted in ``duplicate_ids`` (for a ``Dataset``
+        its own ``id_column`` is used).
+    reference:
+        A reference profile: numeric columns present in both are binned on the reference's
+        percentile breaks, so ``dataqa.validation.drift.compare`` compares like with like.
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    FileFormatError
+        The file cannot be read. (A CSV whose column types change after the first rows is
+        re-read as text, with a note, instead.)
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = profile(pl.DataFrame({"x": [1.0, 2.0, 3.0, float("nan")], "c": ["a", "b", "a", None]}))
+    >>> p["x"].mean, p["x"].nan_count, p["c"].top_values
+    (2.0, 1, [('a', 2), ('b', 1)])
+    """
+    ds = _as_dataset(data, id_column)
+    try:
+        return _profile(ds, reference, [])
+    except FileFormatError:
+        if ds.format != "csv":
+            raise
+        # Polars infers CSV types from the first rows; a later row of another type is a
+        # mixed-type column. Profile every column as text rather than fail.
+        lf = pl.scan_csv(ds.path, infer_schema=False,
+                         separator="\t" if ds.path.lower().endswith(".tsv") else ",")
+        text_ds = Dataset(path=ds.path, lf=lf, id_column=ds.id_column, format="csv")
+        note = ("column types change after the first rows of the CSV (mixed-type columns): "
+                "every column was profiled as text")
+        return _profile(text_ds, reference, [note])
+
+
+def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profile:
+    schema = ds.schema
+    names = schema.names()
+    kinds = {n: kind_of(schema[n]) for n in names}
+    lf = ds.lf
+    id_col = ds.id_column
+
+    # ---- pass 1: every per-column aggregate in one select -------------------------------
+    aggs: list[pl.Expr] = [pl.len().alias("__rows")]
+    if names:
+        # A 64-bit row hash: distinct rows without materialising row tuples (collisions at
+        # 1e6 rows have probability ~3e-8).
+        aggs.append(pl.struct(pl.all()).hash(42).n_unique().alias("__distinct_rows"))
+    if id_col is not None:
+        aggs += [pl.col(id_col).drop_nulls().n_unique().alias("__id_distinct"),
+                 pl.col(id_col).null_count().alias("__id_nulls")]
+    for i, n in enumerate(names):
+        aggs += column_aggs(n, f"c{i}", kinds[n], schema[n])
+    row1 = collect(lf.select(aggs), ds.path).row(0, named=True)
+    rows = int(row1["__rows"])
+
+    cols: list[ColumnProfile] = []
+    for i, n in enumerate(names):
+        cp = ColumnProfile(name=n, dtype=str(schema[n]), kind=kinds[n], count=rows, null_count=0)
+        fill_pass1(cp, row1, f"c{i}", schema[n])
+        cols.append(cp)
+
+    # ---- pass 2: histograms, drift bins, exact distinct, frequencies -------------------
+    ref_breaks = _reference_breaks(reference)
+    exprs2: list[pl.Expr] = []
+    for i, cp in enumerate(cols):
+        exprs2 += pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
+                              exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS)
+    row2 = collect(lf.select(exprs2), ds.path).row(0, named=True) if exprs2 else {}
+    for i, cp in enumerate(cols):
+        fill_pass2(cp, row2, f"c{i}", row1, schema[cp.name], frequency_limit=FREQUENCY_LIMIT, top_k=TOP_K,
+                   categorical_max=CATEGORICAL_MAX, exact_limit=DISTINCT_EXACT_LIMIT)
+
+    if rows == 0:
+        notes.append("the dataset has no rows: only the schema is profiled")
+    dup_rows = rows - int(row1["__distinct_rows"]) if names and rows else 0
+    dup_ids = None
+    if id_col is not None:
+        dup_ids = rows - int(row1["__id_nulls"]) - int(row1["__id_distinct"])
+        if row1["__id_nulls"]:
+            notes.append(f"id column '{id_col}' has {row1['__id_nulls']} null value(s)")
+    return Profile(source=ds.path, rows=rows, n_columns=len(names), duplicate_rows=dup_rows,
+                   columns=cols, id_column=id_col, duplicate_ids=dup_ids, notes=notes)
+
+
+def _reference_breaks(reference: Profile | None) -> dict[str, list[float]]:
+    if reference is None:
+        return {}
+    return {c.name: c.drift_bins.breaks for c in reference.columns
+            if c.kind == "numeric" and c.drift_bins is not None}
+
+
+def load_reference(path: str | Path, *, id_column: str | None = None) -> Profile:
+    """A reference for drift: a saved profile JSON, or a dataset file that is profiled now."""
+    if is_profile_file(path):
+        return load_profile(path)
+    return profile(path, id_column=id_column)
+
+
+__all__ = ["profile", "load_reference", "Profile", "ColumnProfile", "Histogram", "DriftBins",
+           "DISTINCT_EXACT_LIMIT", "FREQUENCY_LIMIT", "kind_of"]

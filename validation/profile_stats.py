@@ -1,0 +1,185 @@
+"""The polars expressions behind the two profile passes, and how their results fill a column.
+
+Each column gets a short key (``c0``, ``c1``...) so that output names never clash with the
+user's column names. Numeric statistics are taken over the finite values (NaN and infinities
+are counted separately), which is what a reader of "mean" or "max" expects.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from dataqa.validation.profile_model import ColumnProfile, DriftBins, Histogram
+
+#: Percentiles computed in pass 1: 0, 1, ..., 100. The inner ones are the drift-bin breaks.
+PERCENTILES = [i / 100 for i in range(101)]
+#: Percentiles shown in reports.
+SHOWN = {"p05": 5, "p25": 25, "p50": 50, "p75": 75, "p95": 95}
+
+# Multiplier from a temporal dtype's physical integer to epoch milliseconds (for charts).
+_TO_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0}
+
+
+def _finite_values(name: str, dtype: pl.DataType) -> pl.Expr:
+    x = pl.col(name).cast(pl.Float64)
+    return x.filter(x.is_finite()) if dtype.is_float() else x.drop_nulls()
+
+
+def _temporal_values(name: str) -> pl.Expr:
+    return pl.col(name).to_physical().cast(pl.Float64).drop_nulls()
+
+
+def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType) -> list[pl.Expr]:
+    """Pass-1 aggregates of one column, each reducing to a single value named ``<key>_*``."""
+    c = pl.col(name)
+    out = [c.null_count().alias(f"{key}_nulls")]
+    if kind in ("null", "other"):
+        return out
+    out.append((c.cast(pl.String) if kind == "categorical" else c)
+               .drop_nulls().approx_n_unique().alias(f"{key}_approx"))
+    if kind == "numeric":
+        x = _finite_values(name, dtype)
+        out += [x.min().alias(f"{key}_min"), x.max().alias(f"{key}_max"),
+                x.mean().alias(f"{key}_mean"), x.std().alias(f"{key}_std"),
+                x.quantile(PERCENTILES, "linear").alias(f"{key}_q")]
+        if dtype.is_float():
+            out += [c.is_nan().sum().alias(f"{key}_nan"), c.is_infinite().sum().alias(f"{key}_inf")]
+    elif kind == "temporal":
+        x = _temporal_values(name)
+        out += [x.min().alias(f"{key}_min"), x.max().alias(f"{key}_max"),
+                x.mean().alias(f"{key}_mean"), x.quantile(PERCENTILES, "linear").alias(f"{key}_q")]
+    elif kind == "string":
+        n = c.str.len_chars()
+        out += [n.min().alias(f"{key}_lmin"), n.max().alias(f"{key}_lmax"),
+                n.mean().alias(f"{key}_lmean"),
+                # values that would parse as numbers: how a mixed-type column is spotted
+                c.str.strip_chars().cast(pl.Float64, strict=False).is_not_null().sum()
+                .alias(f"{key}_num")]
+    return out
+
+
+def _temporal_str(v: float | None, dtype: pl.DataType) -> str | None:
+    if v is None or not math.isfinite(v):
+        return None
+    val = pl.Series([round(v)], dtype=pl.Int64).cast(dtype).item()
+    return val.isoformat() if hasattr(val, "isoformat") else str(val)
+
+
+def _ms_factor(dtype: pl.DataType) -> float:
+    if dtype == pl.Date:
+        return 86_400_000.0
+    unit = getattr(dtype, "time_unit", None) or "ns"  # pl.Time is nanoseconds
+    return _TO_MS[unit]
+
+
+def fill_pass1(cp: ColumnProfile, row: dict[str, Any], key: str, dtype: pl.DataType) -> None:
+    """Copy pass-1 values into ``cp``."""
+    cp.null_count = int(row[f"{key}_nulls"])
+    if cp.kind in ("null", "other"):
+        cp.distinct = None
+        if cp.kind == "other":
+            cp.notes.append(f"type {dtype} is only counted (nulls), not profiled")
+        if cp.count and cp.kind == "null":
+            cp.notes.append("all values are null")
+        return
+    cp.distinct = int(row[f"{key}_approx"])
+    cp.distinct_exact = False
+    if cp.count and cp.non_null == 0:
+        cp.notes.append("all values are null")
+    if cp.kind == "numeric":
+        q = row[f"{key}_q"] or []
+        cp.min, cp.max, cp.mean, cp.std = (row[f"{key}_min"], row[f"{key}_max"],
+                                           row[f"{key}_mean"], row[f"{key}_std"])
+        cp.min, cp.max = (None if v is None else float(v) for v in (cp.min, cp.max))
+        cp.quantiles = {k: q[i] if q else None for k, i in SHOWN.items()}
+        if dtype.is_float():
+            cp.nan_count, cp.inf_count = int(row[f"{key}_nan"]), int(row[f"{key}_inf"])
+            if cp.nan_count or cp.inf_count:
+                cp.notes.append(f"{cp.nan_count} NaN and {cp.inf_count} infinite value(s) are "
+                                "excluded from min/max/mean/std/quantiles")
+    elif cp.kind == "temporal":
+        q = row[f"{key}_q"] or []
+        cp.min, cp.max, cp.mean = (_temporal_str(row[f"{key}_{s}"], dtype)
+                                   for s in ("min", "max", "mean"))
+        cp.quantiles = {k: _temporal_str(q[i], dtype) if q else None for k, i in SHOWN.items()}
+    elif cp.kind == "string":
+        cp.length_min, cp.length_max = row[f"{key}_lmin"], row[f"{key}_lmax"]
+        cp.length_mean = row[f"{key}_lmean"]
+        num = int(row[f"{key}_num"])
+        if 0 < num < cp.non_null and num * 2 >= cp.non_null:
+            cp.notes.append(f"mixed types: {num} of {cp.non_null} values are numbers, the rest "
+                            "text; the column is read as text")
+
+
+def _edges(lo: float, hi: float, bins: int) -> list[float]:
+    if hi <= lo:  # constant column: one bin around the value
+        return [lo - 0.5, lo + 0.5]
+    return [float(v) for v in np.linspace(lo, hi, bins + 1)]
+
+
+def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str, Any],
+                ref_breaks: list[float] | None, *, exact_limit: int, bins: int) -> list[pl.Expr]:
+    """Pass-2 expressions for one column (they need pass 1's min/max/percentiles/distinct)."""
+    if cp.kind in ("null", "other") or cp.non_null == 0:
+        return []
+    c = pl.col(name := cp.name)
+    small = int(row1[f"{key}_approx"]) <= exact_limit
+    out: list[pl.Expr] = []
+    if cp.kind in ("numeric", "temporal"):
+        x = _finite_values(name, dtype) if cp.kind == "numeric" else _temporal_values(name)
+        if small:
+            out.append(c.drop_nulls().n_unique().alias(f"{key}_nunique"))
+        q = row1[f"{key}_q"]
+        if q and q[0] is not None:
+            out.append(x.hist(bins=_edges(q[0], q[-1], bins)).implode().alias(f"{key}_hist"))
+            if cp.kind == "numeric":
+                breaks = ref_breaks if ref_breaks is not None else sorted(set(q[1:-1]))
+                edges = [-math.inf, *breaks, math.inf]
+                out.append(x.hist(bins=edges).implode().alias(f"{key}_drift"))
+                cp.drift_bins = DriftBins(breaks=[float(b) for b in breaks], counts=[])
+    elif small:
+        v = (c.cast(pl.String) if cp.kind != "string" else c).drop_nulls().alias("v")
+        out.append(v.value_counts(sort=True, name="n").implode().alias(f"{key}_vc"))
+    return out
+
+
+def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str, Any],
+               dtype: pl.DataType, *,
+               frequency_limit: int, top_k: int, categorical_max: int, exact_limit: int) -> None:
+    """Copy pass-2 values into ``cp``."""
+    if cp.kind in ("null", "other"):
+        return
+    if cp.non_null == 0:
+        cp.distinct, cp.distinct_exact = 0, True
+        return
+    if f"{key}_nunique" in row:
+        cp.distinct, cp.distinct_exact = int(row[f"{key}_nunique"]), True
+    if f"{key}_hist" in row:
+        q = row1[f"{key}_q"]
+        edges = _edges(q[0], q[-1], len(row[f"{key}_hist"]))
+        if cp.kind == "temporal":  # charts take epoch milliseconds
+            edges = [e * _ms_factor(dtype) for e in edges]
+        cp.histogram = Histogram(edges=edges, counts=[int(n) for n in row[f"{key}_hist"]])
+    if f"{key}_drift" in row and cp.drift_bins is not None:
+        cp.drift_bins.counts = [int(n) for n in row[f"{key}_drift"]]
+    if f"{key}_vc" in row:
+        vc = sorted(((str(d["v"]), int(d["n"])) for d in row[f"{key}_vc"]),
+                    key=lambda t: (-t[1], t[0]))
+        cp.distinct, cp.distinct_exact = len(vc), True
+        cp.top_values = vc[:top_k]
+        if len(vc) <= frequency_limit:
+            cp.frequencies = dict(vc)
+        else:  # near-unique text (ids, emails): category frequencies would say nothing
+            cp.notes.append(f"{len(vc)} distinct values (more than {frequency_limit}): no "
+                            "category frequencies kept, so no value drift for this column")
+        if cp.kind == "string" and len(vc) <= categorical_max:
+            cp.kind = "categorical"
+    if not cp.distinct_exact:
+        cp.notes.append(f"about {cp.distinct} distinct values (more than {exact_limit}): the "
+                        "distinct count is approximate (HyperLogLog)"
+                        + ("; top values are skipped" if cp.kind in ("string", "categorical") else ""))
+
