@@ -1,0 +1,117 @@
+"""Read any version lazily: the base snapshot plus the changesets up to it, in one polars query.
+
+Layout read here (all Parquet, all readable by any tool):
+
+- ``base.parquet``: the imported rows, ``row_id`` first.
+- ``changes/v<N>.cells.parquet``: ``seq, row_id, column, old, new`` (values as text).
+- ``changes/v<N>.rows.parquet``: ``seq, row_id, op, reason`` (``op`` is ``drop`` or ``restore``).
+
+Version N = base, each cell set to the ``new`` of its last edit with ``seq <= N``, minus the rows
+whose last row op with ``seq <= N`` is ``drop``. History is linear, so ``seq`` order is history
+order; files of a version that never reached ``HEAD`` have ``seq`` above it and are never read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import polars as pl
+
+ROW_ID = "row_id"
+CELL_SCHEMA = {"seq": pl.Int64, "column": pl.String, "old": pl.String, "new": pl.String}
+ROWS_SCHEMA = {"seq": pl.Int64, "op": pl.String, "reason": pl.String}
+
+
+def to_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A cell value as the text stored in a changeset (``from_text`` inverts it exactly).
+
+    Floats use polars' shortest round-trip representation, so no precision is lost.
+    """
+    if dtype == pl.Boolean:
+        return pl.when(expr).then(pl.lit("true")).when(~expr).then(pl.lit("false"))
+    return expr.cast(pl.String)
+
+
+def from_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Parse changeset text back into the column's dtype."""
+    if dtype == pl.String:
+        return expr
+    if dtype == pl.Boolean:
+        return pl.when(expr == "true").then(True).when(expr == "false").then(False)
+    if isinstance(dtype, pl.Datetime):
+        return expr.str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone)
+    if dtype == pl.Date:
+        return expr.str.to_date()
+    return expr.cast(dtype)
+
+
+def scan_changes(files: Sequence[Path], kind: str, row_id_dtype: pl.DataType) -> pl.LazyFrame:
+    """All cell (``kind="cells"``) or row-op (``kind="rows"``) changes of the given files."""
+    schema = dict(CELL_SCHEMA if kind == "cells" else ROWS_SCHEMA)
+    schema = {"seq": schema.pop("seq"), ROW_ID: row_id_dtype, **schema}
+    if not files:
+        return pl.LazyFrame(schema=schema)
+    return pl.scan_parquet([str(f) for f in files]).select(list(schema))
+
+
+def last_cell_values(cells: pl.LazyFrame) -> pl.LazyFrame:
+    """The last edit of each (row_id, column): its ``new`` value and the ``seq`` that set it."""
+    return (
+        cells.sort("seq", maintain_order=True)
+        .unique(subset=[ROW_ID, "column"], keep="last", maintain_order=True)
+        .select(ROW_ID, "column", "new", "seq")
+    )
+
+
+def dropped_rows(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Row ids whose last row op is ``drop``."""
+    last = rows.sort("seq", maintain_order=True).unique(subset=[ROW_ID], keep="last")
+    return last.filter(pl.col("op") == "drop").select(ROW_ID)
+
+
+def apply_cells(
+    base: pl.LazyFrame, cells: pl.LazyFrame, columns: Sequence[str], schema: pl.Schema
+) -> pl.LazyFrame:
+    """Overlay the last edit of each cell on ``base`` (one left join per edited column)."""
+    last = last_cell_values(cells)
+    out = base
+    for i, col in enumerate(columns):
+        new, hit = f"__new_{i}", f"__hit_{i}"
+        edits = last.filter(pl.col("column") == col).select(
+            ROW_ID, pl.col("new").alias(new), pl.lit(True).alias(hit)
+        )
+        out = (
+            out.join(edits, on=ROW_ID, how="left", maintain_order="left")
+            .with_columns(
+                pl.when(pl.col(hit).fill_null(False))
+                .then(from_text(pl.col(new), schema[col]))
+                .otherwise(pl.col(col))
+                .alias(col)
+            )
+            .drop(new, hit)
+        )
+    return out
+
+
+def materialize(
+    base_file: Path,
+    cells_files: Sequence[Path],
+    rows_files: Sequence[Path],
+    columns_changed: Sequence[str],
+    *,
+    keep_dropped: bool = False,
+) -> pl.LazyFrame:
+    """The content of a version as a LazyFrame (``row_id`` first, base row order).
+
+    ``keep_dropped=True`` gives every row's latest values including dropped rows (used to
+    compute rollbacks and diffs).
+    """
+    base = pl.scan_parquet(base_file)
+    schema = base.collect_schema()
+    rid = schema[ROW_ID]
+    out = apply_cells(base, scan_changes(cells_files, "cells", rid), columns_changed, schema)
+    if not keep_dropped and rows_files:
+        gone = dropped_rows(scan_changes(rows_files, "rows", rid))
+        out = out.join(gone, on=ROW_ID, how="anti", maintain_order="left")
+    return out
