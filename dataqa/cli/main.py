@@ -30,6 +30,9 @@ def _register() -> None:
     from dataqa.cli import app_cmd
 
     app.command("app")(app_cmd.app)
+    from dataqa.cli import version
+
+    app.add_typer(version.app, name="version")
 
 
 _register()

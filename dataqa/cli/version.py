@@ -1,0 +1,204 @@
+"""``dataqa version``: import a dataset, record fixes, and read any version back."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import exit_code_for_error
+from dataqa.errors import DataqaError, InputError
+
+app = typer.Typer(help="Versioned datasets with lineage: add, apply fixes, list, diff, checkout, rollback.",
+                  no_args_is_help=True)
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Version store folder (default: <workspace>/versions).")]
+
+
+class ApplyKind(str, Enum):
+    auto = "auto"
+    relabel = "relabel"
+    repair = "repair"
+    manual_edit = "manual_edit"
+    drop = "drop"
+
+
+def _run(fn: Callable[[], Any]) -> None:
+    """Run a command body; a DataqaError becomes one ``error:`` line and its exit code."""
+    try:
+        fn()
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
+
+
+def open_store(store: Optional[Path]) -> Any:
+    """The store named by ``--store`` or the workspace's default one."""
+    from dataqa.config import load_config
+    from dataqa.versions import VersionStore
+
+    return VersionStore(store or load_config().workspace_path / "versions")
+
+
+def _line(rec: Any) -> str:
+    what = f"{rec.cells_changed} cells in {rec.rows_changed} rows"
+    if rec.rows_dropped or rec.rows_restored:
+        what += f", {rec.rows_dropped} dropped, {rec.rows_restored} restored"
+    mark = " [reviewed, touches eval rows]" if rec.eval_rows_changed else ""
+    return f"{rec.id}: {rec.kind.value} ({what}; {rec.n_rows} rows){mark}: {rec.message}"
+
+
+@app.command("add")
+def add(
+    data: Annotated[Optional[str], typer.Argument(help="Dataset file; default from dataqa.toml.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Dataset name (default: file stem).")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="Key column (default: row position).")] = None,
+    label: Annotated[Optional[str], typer.Option("--label", help="Label column (freezes the evaluation split).")] = None,
+    message: Annotated[str, typer.Option("--message", "-m")] = "",
+    store: StoreOpt = None,
+) -> None:
+    """Import DATA as version v1, with a frozen, stratified evaluation split."""
+    def body() -> None:
+        from dataqa.config import load_config
+        from dataqa.io import read_dataset
+
+        cfg = load_config()
+        path = data or cfg.resolve(cfg.dataset.path)
+        if path is None:
+            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        ds = read_dataset(path, id_column=id_column or (cfg.dataset.id_column if data is None else None))
+        rec = open_store(store).add(
+            ds, name or Path(path).stem, label_column=label or cfg.dataset.label_column,
+            eval_fraction=cfg.baseline.eval_fraction, seed=cfg.baseline.seed, message=message)
+        typer.echo(_line(rec))
+    _run(body)
+
+
+@app.command("list")
+def list_(store: StoreOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print the lineage records as JSON.")] = False) -> None:
+    """Every version, oldest first."""
+    def body() -> None:
+        recs = open_store(store).list()
+        if as_json:
+            typer.echo(json.dumps([r.to_json() for r in recs], indent=2))
+            return
+        for rec in recs:
+            typer.echo(_line(rec))
+    _run(body)
+
+
+@app.command("show")
+def show(version: Annotated[str, typer.Argument(help="v3, 3, head or head~1.")] = "head", store: StoreOpt = None,
+         limit: Annotated[int, typer.Option("--limit", help="Changed cells to print.")] = 20,
+         out: Annotated[Optional[Path], typer.Option("--out", help="Write every changed cell here (csv/parquet).")] = None) -> None:
+    """The lineage record of VERSION and the cells it changed."""
+    def body() -> None:
+        import polars as pl
+
+        from dataqa.io import write_dataset
+
+        s = open_store(store)
+        rec = s.show(version)
+        typer.echo(json.dumps(rec.to_json(), indent=2))
+        changes = s.changes(rec.id)
+        if out:
+            write_dataset(changes, out)
+        with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
+            typer.echo(changes.head(limit))
+    _run(body)
+
+
+@app.command("diff")
+def diff(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None,
+         limit: Annotated[int, typer.Option("--limit", help="Rows to print.")] = 30,
+         out: Annotated[Optional[Path], typer.Option("--out", help="Write the whole diff here (csv/parquet).")] = None) -> None:
+    """Row-level differences from A to B; every changed cell names the fix that changed it."""
+    def body() -> None:
+        import polars as pl
+
+        from dataqa.io import write_dataset
+
+        d = open_store(store).diff(a, b)
+        if out:
+            write_dataset(d, out)
+        counts = d.group_by("change").len().sort("change").rows()
+        typer.echo(f"{a} -> {b}: " + (", ".join(f"{n} {c}" for c, n in counts) or "no differences"))
+        with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
+            typer.echo(d.head(limit))
+    _run(body)
+
+
+@app.command("checkout")
+def checkout(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None,
+             out: Annotated[Optional[Path], typer.Option("--out", help="Write the version here (csv/parquet/jsonl).")] = None,
+             row_id: Annotated[bool, typer.Option("--row-id/--no-row-id", help="Keep the row_id column.")] = True) -> None:
+    """Materialise VERSION (to --out, or print its first rows)."""
+    def body() -> None:
+        from dataqa.io import collect, write_dataset
+
+        s = open_store(store)
+        rec = s.resolve(version)
+        lf = s.checkout(rec.id)
+        if not row_id:
+            lf = lf.drop("row_id")
+        if out is None:
+            typer.echo(collect(lf.head(10), str(s.path)))
+            return
+        write_dataset(collect(lf, str(s.path)), out)
+        typer.echo(f"{rec.id}: wrote {rec.n_rows} rows to {out}")
+    _run(body)
+
+
+@app.command("rollback")
+def rollback(version: Annotated[str, typer.Argument()], store: StoreOpt = None,
+             message: Annotated[Optional[str], typer.Option("--message", "-m")] = None) -> None:
+    """Commit a new version whose content is VERSION's (the history is kept)."""
+    _run(lambda: typer.echo(_line(open_store(store).rollback(version, message=message))))
+
+
+@app.command("apply")
+def apply(
+    file: Annotated[Path, typer.Argument(help="Review changeset (row_id, kind, new_label...), cell edits "
+                                              "(row_id, column, new) or rows to drop (row_id[, reason]).")],
+    kind: Annotated[ApplyKind, typer.Option("--kind", help="Fix kind; auto: from the file's columns.")] = ApplyKind.auto,
+    message: Annotated[Optional[str], typer.Option("--message", "-m")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why rows are dropped.")] = "dropped",
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="A human reviewed these drops (may touch eval rows).")] = False,
+    parent: Annotated[Optional[str], typer.Option("--parent", help="Refuse (exit 5) if the head is no longer this version.")] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="Who made the fix (recorded as the source).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Apply a fix FILE as a new version."""
+    def body() -> None:
+        import polars as pl
+
+        from dataqa.io import read_dataset
+        from dataqa.versions.fixes import read_changeset
+
+        s = open_store(store)
+        frame, _ = read_changeset(file) if file.suffix.lower() in (".parquet", ".pq") else (
+            read_dataset(file).collect(), {})
+        k = kind.value
+        if k == "auto":
+            cols = set(frame.columns)
+            k = "relabel" if {"kind", "new_label"} <= cols else "manual_edit" if {"column", "new"} <= cols else "drop"
+        src = {"type": "user", "user": user} if user else None
+        if k == "relabel":
+            rec = s.apply_changeset(file, message=message, expected_parent=parent)
+        elif k == "drop":
+            ids = frame.get_column("row_id")
+            rec = s.drop_rows(ids, reason, message=message, reviewed=reviewed, source=src, expected_parent=parent)
+        else:
+            edits = frame.with_columns(pl.col("new").cast(pl.String))
+            rec = s.edit_cells(edits, message=message or f"{k} of {frame.height} cells from {file.name}",
+                               kind=k, source=src, expected_parent=parent)
+        typer.echo(_line(rec))
+        if rec.report.get("changeset"):
+            r = rec.report
+            typer.echo("changeset: " + ", ".join(f"{n} {k}" for k, n in r["changeset"].items())
+                       + f"; applied {r['applied']}, already so {r['already_so']}, stale {r['stale']}")
+    _run(body)
