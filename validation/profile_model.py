@@ -77,6 +77,9 @@ class ColumnProfile:
     length_mean: float | None = None
     top_values: list[tuple[str, int]] | None = None
     frequencies: dict[str, int] | None = None
+    patterns: list[tuple[str, int]] | None = None
+    """Most common value shapes of short text (``A`` upper, ``a`` lower, ``9`` digit, rest kept),
+    e.g. ``[("AA-99999", 5000)]``; ``suggest`` turns a single shape into a regex."""
     histogram: Histogram | None = None
     drift_bins: DriftBins | None = None
     notes: list[str] = field(default_factory=list)
@@ -152,8 +155,9 @@ class Profile:
                 c["histogram"] = Histogram(**c["histogram"])
             if c.get("drift_bins") is not None:
                 c["drift_bins"] = DriftBins(**c["drift_bins"])
-            if c.get("top_values") is not None:
-                c["top_values"] = [(str(v), int(n)) for v, n in c["top_values"]]
+            for key in ("top_values", "patterns"):
+                if c.get(key) is not None:
+                    c[key] = [(str(v), int(n)) for v, n in c[key]]
             cols.append(ColumnProfile(**c))
         keep = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "columns"}
         return cls(columns=cols, **keep)

@@ -19,6 +19,9 @@ from dataqa.validation.profile_model import ColumnProfile, DriftBins, Histogram
 PERCENTILES = [i / 100 for i in range(101)]
 #: Percentiles shown in reports.
 SHOWN = {"p05": 5, "p25": 25, "p50": 50, "p75": 75, "p95": 95}
+#: Value shapes are collected for text no longer than this (codes, ids; not free text).
+PATTERN_MAX_LENGTH = 64
+PATTERN_TOP = 5
 
 # Multiplier from a temporal dtype's physical integer to epoch milliseconds (for charts).
 _TO_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0}
@@ -141,9 +144,15 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
                 edges = [-math.inf, *breaks, math.inf]
                 out.append(x.hist(bins=edges).implode().alias(f"{key}_drift"))
                 cp.drift_bins = DriftBins(breaks=[float(b) for b in breaks], counts=[])
-    elif small:
-        v = (c.cast(pl.String) if cp.kind != "string" else c).drop_nulls().alias("v")
-        out.append(v.value_counts(sort=True, name="n").implode().alias(f"{key}_vc"))
+    else:
+        if small:
+            v = (c.cast(pl.String) if cp.kind != "string" else c).drop_nulls().alias("v")
+            out.append(v.value_counts(sort=True, name="n").implode().alias(f"{key}_vc"))
+        if cp.kind == "string" and (cp.length_max or 0) <= PATTERN_MAX_LENGTH:
+            shape = (c.drop_nulls().str.replace_all("[A-Z]", "A").str.replace_all("[a-z]", "a")
+                     .str.replace_all("[0-9]", "9").alias("v"))
+            out.append(shape.value_counts(sort=True, name="n").head(PATTERN_TOP)
+                       .implode().alias(f"{key}_shape"))
     return out
 
 
@@ -178,6 +187,9 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
                             "category frequencies kept, so no value drift for this column")
         if cp.kind == "string" and len(vc) <= categorical_max:
             cp.kind = "categorical"
+    if f"{key}_shape" in row:
+        cp.patterns = sorted(((str(d["v"]), int(d["n"])) for d in row[f"{key}_shape"]),
+                             key=lambda t: (-t[1], t[0]))
     if not cp.distinct_exact:
         cp.notes.append(f"about {cp.distinct} distinct values (more than {exact_limit}): the "
                         "distinct count is approximate (HyperLogLog)"
