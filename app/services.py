@@ -241,16 +241,6 @@ def _has(module: str) -> bool:
         return False
 
 
-def profile_available() -> bool:
-    """True when the profile library part is installed."""
-    return _has("dataqa.validation.profile")
-
-
-def drift_available() -> bool:
-    """True when the drift library part is installed."""
-    return _has("dataqa.validation.drift")
-
-
 def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]] | None:
     """(label, version id) of stored versions, newest first; ``None`` without a version store."""
     if not _has("dataqa.versions"):
@@ -260,9 +250,12 @@ def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]] | None:
 
 def suggest_available() -> bool:
     """True when the suite drafting ("suggest") library part is installed."""
-    return _has("dataqa.validation.suggest")
+    return _has("dataqa.validation.suggest") and _has("dataqa.validation.suggest_render")
 
 
 def draft_suite(path: str, fingerprint: str, id_column: str | None, fmt: str) -> str:
-    """A draft suite (GX JSON or pandera YAML text) from the dataset's profile."""
-    raise NotImplementedError("suite drafting is not available yet")
+    """A draft suite (GX JSON or pandera YAML text) from the dataset's cached profile."""
+    from dataqa.app.profiling import profile
+    from dataqa.validation.suggest import suggest
+
+    return suggest(profile(path, fingerprint, id_column), format=fmt, id_column=id_column)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dataqa.app import services, state
+from dataqa.app import profiling, services, state
 from dataqa.app.state import Current
 
 st.title("Data")
@@ -70,29 +70,43 @@ with state.guard(f"Cannot read {cur.path}"):
 
     # --- profile ----------------------------------------------------------------------------------
     st.subheader("Profile")
-    if not services.profile_available():
-        st.info("Profiling is not available yet (the profile module is being built).")
-    else:
-        with st.spinner("Profiling..."):
-            prof = services.profile(cur.path, cur.fingerprint, cur.id_column)
-        st.dataframe(services.profile_table(prof), hide_index=True)
-        cols = services.profile_columns(prof)
-        col = st.selectbox("Column chart", cols, key="data.profile_col") if cols else None
-        if col is not None:
-            st.altair_chart(services.column_chart(prof, col))
+    with st.spinner("Profiling..."):
+        prof = profiling.profile(cur.path, cur.fingerprint, cur.id_column)
+    summary = profiling.table_summary(prof)
+    st.caption(f"{summary['rows']:,} rows · {summary['columns']} columns · "
+               f"{summary['duplicate_rows'] if summary['duplicate_rows'] is not None else '?'} duplicate rows"
+               + (f" · {summary['duplicate_ids']} duplicate ids" if summary["duplicate_ids"] is not None else ""))
+    for note in summary["notes"]:
+        st.caption(f"note: {note}")
+    st.dataframe(profiling.profile_table(prof), hide_index=True)
+    charted = prof.columns
+    if len(charted) > profiling.CHART_ALL_MAX:
+        name = st.selectbox("Column to chart", prof.names, key="data.chart_col")
+        charted = [prof[name]]
+    grid = st.columns(3)
+    for i, col in enumerate(charted):
+        chart = profiling.column_chart(col)
+        with grid[i % 3]:
+            st.markdown(f"**{col.name}** · {col.kind} · {col.null_percent:.1f}% null")
+            if chart is None:
+                st.caption(f"text, {col.distinct} distinct, length {col.length_min}-{col.length_max}"
+                           if col.kind == "string" else "no values to chart")
+            else:
+                st.altair_chart(chart)
 
-    # --- drift ------------------------------------------------------------------------------------
-    st.subheader("Drift against a reference")
-    if not services.drift_available():
-        st.info("Drift is not available yet (the drift module is being built).")
-    else:
-        refs = [label for label, p in choices if p != cur.path]
-        default_ref = state.reference_path()
-        default_label = next((lbl for lbl, p in choices if p == default_ref), None)
-        ref = st.selectbox("Reference", refs, key="data.reference",
-                           index=refs.index(default_label) if default_label in refs else None,
-                           placeholder="choose a reference")
-        if ref is not None:
-            with st.spinner("Comparing..."):
-                drift = services.drift(cur.path, cur.fingerprint, dict(choices)[ref], cur.id_column)
-            st.dataframe(services.drift_table(drift), hide_index=True)
+# --- drift ----------------------------------------------------------------------------------------
+st.subheader("Drift against a reference")
+refs = [label for label, p in choices if p != cur.path]
+default_ref = state.reference_path()
+default_label = next((lbl for lbl, p in choices if p == default_ref), None)
+ref = st.selectbox("Reference (a dataset, e.g. the clean training data)", refs, key="data.reference",
+                   index=refs.index(default_label) if default_label in refs else None,
+                   placeholder="choose a reference")
+if ref is not None:
+    with state.guard(f"Cannot compare with {ref}"), st.spinner("Comparing..."):
+        report = profiling.drift_against(cur.path, cur.fingerprint, dict(choices)[ref], cur.id_column,
+                                         cur.label_column)
+        st.metric("Drift", report.outcome.upper())
+        st.dataframe(profiling.drift_table(report), hide_index=True)
+        for note in report.notes:
+            st.caption(f"note: {note}")

@@ -79,7 +79,16 @@ def screenshot(page, name: str) -> Path:
     """Save ``test-output/screenshots/<name>.png``; with DATAQA_UPDATE_SCREENSHOTS=1 also the README copy."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    # Streamlit scrolls inside its main block, so full_page alone shows one screen: grow the
+    # viewport to the content's height for the shot, then restore it.
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
+                           ".map(e => e.scrollHeight), 800)")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 6000)})
+    page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     if os.environ.get("DATAQA_UPDATE_SCREENSHOTS") == "1":
         DOC_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, DOC_SHOTS / path.name)
