@@ -30,6 +30,10 @@ def _register() -> None:
     from dataqa.cli import app_cmd
 
     app.command("app")(app_cmd.app)
+    from dataqa.cli import profile, suggest
+
+    app.command("profile")(profile.profile)
+    app.command("suggest")(suggest.suggest)
     from dataqa.cli import version
 
     app.add_typer(version.app, name="version")

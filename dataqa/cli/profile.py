@@ -1,0 +1,53 @@
+"""``dataqa profile``: profile a dataset, optionally against a reference (drift)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.errors import DataqaError, InputError
+
+
+def profile(
+    data: Annotated[Optional[str], typer.Argument(help="Dataset file (CSV, Parquet, JSON Lines); default from dataqa.toml.")] = None,
+    reference: Annotated[Optional[str], typer.Option("--reference", "-r", help="Reference dataset or saved profile JSON: adds drift.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the profile JSON here (reusable as --reference).")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="Key column: duplicated ids are counted.")] = None,
+    label_column: Annotated[Optional[str], typer.Option("--label", help="Label column for label drift (default from dataqa.toml).")] = None,
+) -> None:
+    """Profile DATA: per-column statistics, and drift against --reference. Exit 0, or 2 on bad input."""
+    from dataqa.config import load_config
+    from dataqa.validation.drift import compare
+    from dataqa.validation.profile import load_reference
+    from dataqa.validation.profile import profile as run_profile
+    from dataqa.validation.profile_html import write_html
+    from dataqa.validation.profile_text import render_text
+
+    try:
+        cfg = load_config()
+        data_path = data or cfg.resolve(cfg.dataset.path)
+        if data_path is None:
+            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        id_col = id_column or (cfg.dataset.id_column if data is None else None)
+        ref = load_reference(reference) if reference else None
+        prof = run_profile(data_path, id_column=id_col, reference=ref)
+        drift = None
+        if ref is not None:
+            drift = compare(prof, ref, label_column=label_column or cfg.dataset.label_column)
+        if json_out:
+            prof.save(json_out)
+        if html_out:
+            write_html(prof, html_out, drift)
+        sys.stdout.write(render_text(prof, drift))
+        for path in (json_out, html_out):
+            if path:
+                typer.echo(f"wrote {path}")
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    raise typer.Exit(int(ExitCode.OK))

@@ -1,0 +1,47 @@
+"""``dataqa suggest``: draft a GX or pandera suite from a dataset's profile."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.errors import DataqaError, InputError
+
+
+class SuiteFormat(str, Enum):
+    gx = "gx"
+    pandera = "pandera"
+
+
+def suggest(
+    data: Annotated[Optional[str], typer.Argument(help="Dataset file or saved profile JSON; default from dataqa.toml.")] = None,
+    format: Annotated[SuiteFormat, typer.Option("--format", "-f", help="gx (GX JSON) or pandera (pandera YAML).")] = SuiteFormat.gx,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the draft here (default: stdout).")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="Id column that must stay unique (default: detected).")] = None,
+) -> None:
+    """Draft a suite from DATA's profile: types, nulls, ranges with a margin, sets, id uniqueness."""
+    from dataqa.config import load_config
+    from dataqa.validation.profile import load_reference
+    from dataqa.validation.suggest import suggest as draft
+
+    try:
+        cfg = load_config()
+        data_path = data or cfg.resolve(cfg.dataset.path)
+        if data_path is None:
+            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        prof = load_reference(data_path)
+        text = draft(prof, format=format.value,
+                     id_column=id_column or (cfg.dataset.id_column if data is None else None))
+        if out:
+            out.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote draft {format.value} suite for {prof.n_columns} columns to {out}")
+        else:
+            typer.echo(text, nl=False)
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    raise typer.Exit(int(ExitCode.OK))
