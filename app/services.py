@@ -241,11 +241,18 @@ def _has(module: str) -> bool:
         return False
 
 
-def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]] | None:
-    """(label, version id) of stored versions, newest first; ``None`` without a version store."""
-    if not _has("dataqa.versions"):
-        return None
-    return []
+def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]]:
+    """(label, version id) of stored versions, newest first."""
+    from dataqa.app import versioning
+
+    return [(versioning.label(r), r.id) for r in reversed(versioning.history(cfg))]
+
+
+def open_version(cfg: ProjectConfig, ref: str) -> "Current":
+    """A stored version as the current dataset (materialised once per content hash)."""
+    from dataqa.app import versioning
+
+    return versioning.open_version(cfg, ref)
 
 
 def suggest_available() -> bool:

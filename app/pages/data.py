@@ -27,9 +27,7 @@ with pick:
             st.rerun()
     with state.guard("Version store"):
         versions = services.version_choices(cfg)
-        if versions is None:
-            st.caption("Stored versions: not available yet (the version store is being built).")
-        elif versions:
+        if versions:
             vlabel = st.selectbox("Or open a stored version", [v for v, _ in versions],
                                   key="data.version", index=None, placeholder="choose a version")
             if vlabel is not None and st.button("Open version", key="data.open_version"):
