@@ -92,3 +92,21 @@ def test_shipped_suites_catch_injected_errors(checks):
     assert {m.label: m.value for m in at.metric}["Outcome"] == "FAILED"
     table = at.dataframe[0].value
     assert (table["outcome"] == "failed").any()
+
+
+def test_draft_from_profile_passes_on_its_own_data(app):
+    at = open_page(app, "pages/data.py")
+    at.selectbox(key="data.file").select("sample_data/diamonds.csv")
+    at.button(key="data.open").click().run()
+    at = open_page(at, "pages/checks.py")
+    at.radio(key="checks.draft_fmt").set_value("gx")
+    at.button(key="checks.draft").click().run()
+    assert not at.exception and errors(at) == []
+    draft = json.loads(at.text_area(key="checks.editor").value)
+    assert any(e["type"] == "expect_column_values_to_not_be_null" for e in draft["expectations"])
+    at.button(key="checks.save").click().run()
+    saved = [s for s in at.multiselect(key="checks.suites").value if ".draft." in s]
+    at.multiselect(key="checks.suites").set_value(saved)
+    at.button(key="checks.run").click().run()
+    assert errors(at) == []
+    assert {m.label: m.value for m in at.metric}["Failed"] == "0"

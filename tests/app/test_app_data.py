@@ -50,3 +50,26 @@ def test_bad_upload_is_a_readable_error_not_a_traceback(app):
 def test_upload_limit_is_shown(app):
     at = open_page(app, "pages/data.py")
     assert any("at most 200 MB per file" in c.value for c in at.caption)
+
+
+def test_profile_has_one_chart_per_column_and_counts_injected_nulls(app):
+    import polars as pl
+
+    from app_helpers import REPO
+
+    at = open_page(app, "pages/data.py")
+    prof = next(d.value for d in at.dataframe if "nulls %" in d.value.columns)
+    truth = pl.read_csv(REPO / "sample_data" / "diamonds_dirty_truth.csv")
+    price_nulls = truth.filter((pl.col("kind") == "null") & (pl.col("column") == "price")).height
+    row = prof[prof["column"] == "price"].iloc[0]
+    assert round(row["nulls %"], 2) == round(100 * price_nulls / 5012, 2)
+    assert len(at.get("vega_lite_chart")) == 10  # 11 columns; the free-text id gets a caption
+
+
+def test_drift_against_the_clean_sample_flags_the_new_nulls(app):
+    at = open_page(app, "pages/data.py")
+    at.selectbox(key="data.reference").select("sample_data/diamonds.csv").run()
+    assert not at.exception and errors(at) == []
+    drift = next(d.value for d in at.dataframe if "failed above" in d.value.columns)
+    schema = drift[(drift["check"] == "drift.schema") & (drift["column"] == "price")]
+    assert schema["outcome"].tolist() == ["warning"]  # the clean file has no null prices
