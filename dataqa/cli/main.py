@@ -37,6 +37,9 @@ def _register() -> None:
     from dataqa.cli import version
 
     app.add_typer(version.app, name="version")
+    from dataqa.cli import impact
+
+    app.command("impact")(impact.impact)
 
 
 _register()

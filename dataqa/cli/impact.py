@@ -1,0 +1,55 @@
+"""``dataqa impact``: retrain the fixed baseline on every version and print the fix ledger."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.errors import DataqaError, InputError
+
+
+def impact(
+    store: Annotated[Optional[Path], typer.Option("--store", help="Version store folder (default: <workspace>/versions).")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="accuracy, macro_f1 or log_loss: the chart and the gate.")] = "accuracy",
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Where ledger.json and the waterfall go (default: <workspace>/impact).")] = None,
+    reference: Annotated[str, typer.Option("--reference", help="Version whose evaluation labels are the truth.")] = "head",
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Column that is not a feature; repeatable.")] = None,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the intervals.")] = 1000,
+    fail_below: Annotated[Optional[float], typer.Option("--fail-below", help="Exit 1 if the head's metric is worse than its parent's by more than this.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ledger as JSON.")] = False,
+) -> None:
+    """Print the fix ledger (metrics, deltas to parent with 95% CIs) and write the waterfall chart."""
+    from dataqa.cli.version import open_store
+    from dataqa.config import load_config
+    from dataqa.ledger.chart import write_waterfall
+    from dataqa.ledger.ledger import HIGHER_IS_BETTER, METRICS, build_ledger
+
+    try:
+        if metric not in METRICS:
+            raise InputError(f"unknown metric '{metric}'; use one of {', '.join(METRICS)}")
+        cfg = load_config()
+        s = open_store(store)
+        led = build_ledger(s, config=cfg, reference=reference, exclude=exclude or (), n_boot=bootstrap,
+                           progress=lambda msg: typer.echo(msg, err=True))
+        out = out_dir or cfg.workspace_path / "impact"
+        out.mkdir(parents=True, exist_ok=True)
+        led.save(out / "ledger.json")
+        typer.echo(json.dumps(led.to_json(), indent=2) if as_json else led.render())
+        if len(led.entries) > 1:
+            html, png = write_waterfall(led, out, metric)
+            typer.echo(f"wrote {out / 'ledger.json'}, {html}, {png}", err=True)
+        last = led.entries[-1]
+        if fail_below is not None and last.delta is not None:
+            d = last.delta[metric].value
+            worse = -d if HIGHER_IS_BETTER[metric] else d
+            if worse > fail_below:
+                typer.echo(f"gate: {last.version} {metric} {d:+.4f} vs {last.parent}, worse than the "
+                           f"tolerance {fail_below}", err=True)
+                raise typer.Exit(int(ExitCode.CHECK_FAILURES))
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
