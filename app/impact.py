@@ -1,0 +1,89 @@
+"""The fix ledger for the Impact page: retrain per version (cached by content), tables, chart."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dataqa.config import ProjectConfig
+
+
+def history_key(cfg: ProjectConfig) -> tuple[tuple[str, str], ...]:
+    """(version id, data hash) of every version: the ledger's cache key."""
+    from dataqa.app import versioning
+
+    return tuple((r.id, r.data_hash) for r in versioning.history(cfg))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ledger(store_path: str, key: tuple[tuple[str, str], ...], _cfg: ProjectConfig,
+            _progress: Callable[[str], None] | None) -> Any:
+    from dataqa.ledger.ledger import build_ledger
+    from dataqa.versions import VersionStore
+
+    return build_ledger(VersionStore(store_path), config=_cfg, progress=_progress)
+
+
+def ledger(cfg: ProjectConfig, progress: Callable[[str], None] | None = None) -> Any:
+    """``build_ledger`` on the workspace store, cached until a version is added.
+
+    ``progress`` receives one message per retrained version (only when it is computed).
+    """
+    from dataqa.app import versioning
+
+    return _ledger(str(versioning.store(cfg).path), history_key(cfg), cfg, progress)
+
+
+def cached_ledger(cfg: ProjectConfig) -> Any | None:
+    """The ledger if it was already computed for the current history, else ``None``."""
+    from dataqa.app import versioning
+
+    key = history_key(cfg)
+    done = st.session_state.get("dataqa.ledger_done", set())
+    return ledger(cfg) if (str(versioning.store(cfg).path), key) in done else None
+
+
+def mark_done(cfg: ProjectConfig) -> None:
+    from dataqa.app import versioning
+
+    done = st.session_state.setdefault("dataqa.ledger_done", set())
+    done.add((str(versioning.store(cfg).path), history_key(cfg)))
+
+
+def metrics() -> tuple[str, ...]:
+    from dataqa.ledger.metrics import METRICS
+
+    return METRICS
+
+
+def ledger_table(led: Any, metric: str) -> pl.DataFrame:
+    """One row per version: fix, rows changed, the metric and its delta to the parent with 95% CIs."""
+    f = led.to_frame()
+    return f.select(
+        "version", pl.col("fix_kind").alias("fix"), "reviewed", pl.col("rows_changed").alias("rows changed"),
+        pl.col(f"{metric}_value").round(4).alias(metric),
+        pl.format("[{}, {}]", pl.col(f"{metric}_low").round(4), pl.col(f"{metric}_high").round(4)).alias("95% CI"),
+        pl.col(f"delta_{metric}_value").round(4).alias("delta"),
+        pl.format("[{}, {}]", pl.col(f"delta_{metric}_low").round(4),
+                  pl.col(f"delta_{metric}_high").round(4)).alias("delta 95% CI"),
+        "message",
+    )
+
+
+def head_delta(led: Any, metric: str) -> tuple[str, float, float, float] | None:
+    """(version, delta, low, high) of the newest entry's change, or ``None`` for a single version."""
+    e = led.entries[-1]
+    if not e.delta:
+        return None
+    d = e.delta[metric]
+    return e.version, d.value, d.low, d.high
+
+
+def chart(led: Any, metric: str) -> alt.LayerChart | None:
+    """The waterfall of cumulative gain by fix with each delta's interval (needs 2+ versions)."""
+    from dataqa.ledger.chart import waterfall_chart
+
+    return waterfall_chart(led, metric) if len(led.entries) > 1 else None
