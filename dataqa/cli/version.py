@@ -202,3 +202,13 @@ def apply(
             typer.echo("changeset: " + ", ".join(f"{n} {k}" for k, n in r["changeset"].items())
                        + f"; applied {r['applied']}, already so {r['already_so']}, stale {r['stale']}")
     _run(body)
+
+
+@app.command("sql")
+def sql(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None) -> None:
+    """Print a DuckDB query that reads VERSION from the store's Parquet files (no dataqa needed)."""
+    def body() -> None:
+        from dataqa.versions.recipe import duckdb_sql
+
+        typer.echo(duckdb_sql(open_store(store), version))
+    _run(body)
