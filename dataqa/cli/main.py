@@ -40,6 +40,10 @@ def _register() -> None:
     from dataqa.cli import impact
 
     app.command("impact")(impact.impact)
+    from dataqa.cli import label, labelstudio
+
+    app.add_typer(labelstudio.app, name="labelstudio")
+    app.add_typer(label.app, name="label")
 
 
 _register()
