@@ -1,0 +1,72 @@
+"""``dataqa label push|pull``: round-trip suspect rows through Label Studio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dataqa.cli.exit_codes import exit_code_for_error
+from dataqa.errors import DataqaError
+
+app = typer.Typer(name="label", help="Send suspect rows to Label Studio and bring the reviews back.",
+                  no_args_is_help=True)
+
+
+@app.command("push")
+def push(
+    suspects: Annotated[Path, typer.Argument(help="Suspects table from `dataqa noise` (Parquet or CSV).")],
+    top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, help="Push only the N worst rows.")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="Project title (default: label_studio.project in dataqa.toml, else 'dataqa: <dataset>').")] = None,
+    include_unflagged: Annotated[bool, typer.Option("--all", help="Also push rows no detector flagged.")] = False,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Also write the pushed rows to this CSV for reviewers (formulas neutralised).")] = None,
+) -> None:
+    """Create or reuse a review project and add the suspect rows not yet in it.
+
+    Exit 0 done, 2 bad suspects file, 4 Label Studio unreachable, 6 token refused / server error.
+    """
+    from dataqa.config import load_config
+    from dataqa.labeling.labelstudio.push import push_suspects
+    from dataqa.labeling.labelstudio.settings import resolve_connection
+
+    try:
+        cfg = load_config()
+        result = push_suspects(suspects, connection=resolve_connection(cfg), top=top,
+                               project=project or cfg.label_studio.project,
+                               include_unflagged=include_unflagged, review_csv=csv)
+        typer.echo(result.summary())
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
+
+
+@app.command("pull")
+def pull(
+    project: Annotated[Optional[str], typer.Option("--project", help="Project title (default: label_studio.project in dataqa.toml, else 'dataqa: <dataset stem>').")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Changeset file, .parquet or .csv (default: <workspace>/changesets/<project>.parquet).")] = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset the reviews are for; rows not in it are 'orphan' (default: dataset.path in dataqa.toml).")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="The dataset's key column (default: row position).")] = None,
+) -> None:
+    """Read completed reviews and write the changeset (relabel / confirmed / unsure / tie / orphan).
+
+    Exit 0 done, 2 bad dataset, 4 Label Studio unreachable, 6 token refused / project gone.
+    """
+    import re
+
+    from dataqa.config import load_config
+    from dataqa.labeling.labelstudio.pull import pull_reviews
+    from dataqa.labeling.labelstudio.settings import resolve_connection
+
+    try:
+        cfg = load_config()
+        data = dataset or cfg.resolve(cfg.dataset.path)
+        ids = id_column or (cfg.dataset.id_column if dataset is None else None)
+        cs = pull_reviews(project or cfg.label_studio.project, dataset=data, id_column=ids,
+                          connection=resolve_connection(cfg))
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(cs.meta["project"])).strip("_") or "project"
+        path = cs.write(out or cfg.workspace_path / "changesets" / f"{slug}.parquet")
+        typer.echo(f"{cs.summary()} -> {path}")
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None
