@@ -1,0 +1,173 @@
+"""pandera's built-in value checks, with pandera's semantics, as polars expressions.
+
+Each is registered as ``pandera.<name>`` (plus ``pandera.<alias>`` for pandera's short aliases)
+and mirrors ``pandera/backends/polars/builtin_checks.py`` expression for expression, so dataqa
+flags exactly the rows pandera flags. Null handling follows pandera's check backend
+(``backends/polars/checks.py``): a row whose check output is null passes when ``ignore_na``
+(the default) and fails otherwise; NaN is a value, not a null.
+
+Every check takes ``column`` (``None`` = dataframe-level: the check applies to every data column
+and a row passes when all of them pass, like pandera's fold over ``pl.col("*")``) and
+``coerce_to`` (a dtype name: the column is cast first, as pandera does with ``coerce: true``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Collection
+
+import polars as pl
+
+from dataqa.validation.pandera_dtypes import parse_dtype
+from dataqa.validation.registry import MapResult, register_check
+
+#: Engine-internal columns that are not data (see validation.engine).
+_NOT_DATA = ("row_id", "__dataqa_idx__")
+
+
+def target(column: str | None, coerce_to: str | None = None) -> pl.Expr:
+    """The expression a pandera check reads: one column (cast when coercing) or all data columns."""
+    expr = pl.col(column) if column is not None else pl.exclude(*_NOT_DATA)
+    if coerce_to is not None:
+        expr = expr.cast(parse_dtype(coerce_to), strict=False)
+    return expr
+
+
+def pandera_map(valid: pl.Expr, *, frame_level: bool, ignore_na: bool = True) -> MapResult:
+    """Wrap a check output the way pandera's check backend post-processes it.
+
+    ``ignore_na=True``: rows whose output is null are not evaluated (pandera counts them as
+    passing). ``ignore_na=False``: a null output is a failure.
+    """
+    if frame_level:  # pandera folds a multi-column output with `acc & x` (Kleene logic)
+        valid = pl.all_horizontal(valid)
+    if ignore_na:
+        return MapResult(valid=valid, eligible=valid.is_not_null())
+    return MapResult(valid=valid.fill_null(False), eligible=pl.lit(True))
+
+
+def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Callable[..., Any]:
+    """Register ``fn(col_expr, **stats) -> pl.Expr`` as the map check ``pandera.<name>``."""
+
+    def deco(build: Callable[..., pl.Expr]) -> Callable[..., Any]:
+        def check(column: str | None = None, *, ignore_na: bool = True, coerce_to: str | None = None,
+                  **stats: Any) -> MapResult:
+            return pandera_map(build(target(column, coerce_to), **stats),
+                               frame_level=column is None, ignore_na=ignore_na)
+
+        check.__name__ = check.__qualname__ = name
+        check.__doc__ = build.__doc__
+        check.pandera_params = _params(build)  # type: ignore[attr-defined]
+        register_check(f"pandera.{name}", kind="map", error=error or name,
+                       aliases=tuple(f"pandera.{a}" for a in aliases))(check)
+        return build
+
+    return deco
+
+
+def _params(fn: Callable[..., Any]) -> tuple[str, ...]:
+    import inspect
+
+    return tuple(list(inspect.signature(fn).parameters)[1:])
+
+
+@_builtin("equal_to", ("eq",), "equal_to({value})")
+def equal_to(col: pl.Expr, value: Any) -> pl.Expr:
+    """Values equal ``value``."""
+    return col.eq(value)
+
+
+@_builtin("not_equal_to", ("ne",), "not_equal_to({value})")
+def not_equal_to(col: pl.Expr, value: Any) -> pl.Expr:
+    """No value equals ``value``."""
+    return col.ne(value)
+
+
+@_builtin("greater_than", ("gt",), "greater_than({min_value})")
+def greater_than(col: pl.Expr, min_value: Any) -> pl.Expr:
+    """Values are strictly greater than ``min_value``."""
+    return col.gt(min_value)
+
+
+@_builtin("greater_than_or_equal_to", ("ge",), "greater_than_or_equal_to({min_value})")
+def greater_than_or_equal_to(col: pl.Expr, min_value: Any) -> pl.Expr:
+    """Values are at least ``min_value``."""
+    return col.ge(min_value)
+
+
+@_builtin("less_than", ("lt",), "less_than({max_value})")
+def less_than(col: pl.Expr, max_value: Any) -> pl.Expr:
+    """Values are strictly less than ``max_value``."""
+    return col.lt(max_value)
+
+
+@_builtin("less_than_or_equal_to", ("le",), "less_than_or_equal_to({max_value})")
+def less_than_or_equal_to(col: pl.Expr, max_value: Any) -> pl.Expr:
+    """Values are at most ``max_value``."""
+    return col.le(max_value)
+
+
+@_builtin("in_range", ("between",), "in_range({min_value}, {max_value})")
+def in_range(col: pl.Expr, min_value: Any, max_value: Any, include_min: bool = True,
+             include_max: bool = True) -> pl.Expr:
+    """``min_value <= value <= max_value``; an endpoint is excluded when ``include_*`` is false."""
+    lo = col.ge(min_value) if include_min else col.gt(min_value)
+    hi = col.le(max_value) if include_max else col.lt(max_value)
+    return lo.and_(hi)
+
+
+@_builtin("isin", (), "isin({allowed_values})")
+def isin(col: pl.Expr, allowed_values: Collection[Any]) -> pl.Expr:
+    """Values are in ``allowed_values`` (a string is a set of characters, as in pandera)."""
+    return col.is_in(list(allowed_values))
+
+
+@_builtin("notin", (), "notin({forbidden_values})")
+def notin(col: pl.Expr, forbidden_values: Collection[Any]) -> pl.Expr:
+    """No value is in ``forbidden_values``."""
+    return col.is_in(list(forbidden_values)).not_()
+
+
+def _pattern(pattern: Any) -> str:
+    return pattern.pattern if isinstance(pattern, re.Pattern) else str(pattern)
+
+
+@_builtin("str_matches", (), "str_matches('{pattern}')")
+def str_matches(col: pl.Expr, pattern: Any) -> pl.Expr:
+    """The value starts with a match of ``pattern`` (anchored at the start: ``re.match``)."""
+    p = _pattern(pattern)
+    return col.str.contains(p if p.startswith("^") else f"^{p}")
+
+
+@_builtin("str_contains", (), "str_contains('{pattern}')")
+def str_contains(col: pl.Expr, pattern: Any) -> pl.Expr:
+    """``pattern`` is found somewhere in the value (``re.search``)."""
+    return col.str.contains(_pattern(pattern), literal=False)
+
+
+@_builtin("str_startswith", (), "str_startswith('{string}')")
+def str_startswith(col: pl.Expr, string: str) -> pl.Expr:
+    """The value starts with ``string``."""
+    return col.str.starts_with(string)
+
+
+@_builtin("str_endswith", (), "str_endswith('{string}')")
+def str_endswith(col: pl.Expr, string: str) -> pl.Expr:
+    """The value ends with ``string``."""
+    return col.str.ends_with(string)
+
+
+@_builtin("str_length", (), "str_length")
+def str_length(col: pl.Expr, min_value: int | None = None, max_value: int | None = None,
+               exact_value: int | None = None) -> pl.Expr:
+    """Length in characters is ``exact_value``, or within ``[min_value, max_value]``."""
+    n = col.str.len_chars()
+    if exact_value is not None:
+        return n.eq(exact_value)
+    if min_value is None and max_value is None:
+        raise ValueError("Must provide at least one of 'min_value' and 'max_value'")
+    if min_value is None:
+        return n.le(max_value)
+    if max_value is None:
+        return n.ge(min_value)
+    return n.is_between(min_value, max_value)

@@ -1,0 +1,49 @@
+"""pandera ``Check`` objects that are arbitrary Python (``@pa.check`` methods, lambdas).
+
+These cannot be compiled to a polars expression, so they run as ``external`` checks: pandera's
+own polars check backend evaluates them on just the columns they read (a second pass over
+those columns, with a note in the report). Checks dataqa knows by name never come here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import polars as pl
+
+from dataqa.validation.registry import register_check
+
+#: Check objects from loaded Python suites, by reference (kwargs stay plain JSON).
+_CHECKS: dict[str, Any] = {}
+_ids = itertools.count()
+
+IDX = "__dataqa_idx__"
+
+
+def remember(check: Any) -> str:
+    """Keep a pandera ``Check`` for later evaluation; returns the reference to put in kwargs."""
+    ref = f"pycheck-{next(_ids)}"
+    _CHECKS[ref] = check
+    return ref
+
+
+@register_check("pandera.python_check", kind="external", error="{check_name}")
+def python_check(frame: pl.DataFrame, check_ref: str, check_name: str = "",
+                 column: str | None = None) -> Any:
+    """Evaluate a pandera polars ``Check`` with pandera on ``frame`` (index + the columns)."""
+    from dataqa.validation.engine import ExternalOutcome
+
+    check = _CHECKS[check_ref]
+    data = frame.drop(IDX, "row_id").lazy()
+    result = check(data, column)  # pandera's PolarsCheckBackend applies ignore_na itself
+    out = result.check_output.collect()
+    if out.height != frame.height:  # a scalar (bool) outcome: the check as a whole
+        ok = bool(result.check_passed.collect().item())
+        return ExternalOutcome(success=ok, observed_value=ok,
+                               note="pandera Python check run by pandera (not compiled)")
+    passed = out.to_series(0)
+    bad = frame.get_column(IDX).filter(~passed)
+    return ExternalOutcome(success=bad.len() == 0, evaluated_count=frame.height,
+                           unexpected_count=bad.len(), unexpected_index=bad.to_list(),
+                           note="pandera Python check run by pandera (not compiled)")
