@@ -8,8 +8,10 @@ or evaluated becomes outcome ``error``; it never aborts the run.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
 import polars as pl
@@ -35,8 +37,32 @@ class _Compiled:
     external: Callable[..., Any] | None = None
 
 
-def _check_kwargs(spec: CheckSpec) -> dict[str, Any]:
-    return {k: v for k, v in spec.kwargs.items() if k not in ENGINE_KWARGS}
+#: Engine kwargs a check function still receives when its signature names them.
+_PASSED_THROUGH = ("mostly", "row_condition", "condition_parser")
+
+
+@lru_cache(maxsize=None)
+def _accepts(fn: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(inspect.signature(fn).parameters)
+
+
+def _check_kwargs(spec: CheckSpec, fn: Callable[..., Any] | None = None) -> dict[str, Any]:
+    kw = {k: v for k, v in spec.kwargs.items() if k not in ENGINE_KWARGS}
+    if fn is not None:
+        names = _accepts(fn)
+        kw.update({k: spec.kwargs[k] for k in _PASSED_THROUGH if k in names and k in spec.kwargs})
+    return kw
+
+
+def call_check(cdef: CheckDef, spec: CheckSpec, schema: pl.Schema) -> Any:
+    """Call a check function with the spec's kwargs; map/aggregate checks whose signature has a
+    ``schema`` parameter receive the data schema (table checks always get it first)."""
+    kwargs = _check_kwargs(spec, cdef.fn)
+    if cdef.kind == "table":
+        return cdef.fn(schema, **kwargs)
+    if "schema" in _accepts(cdef.fn):
+        kwargs["schema"] = schema
+    return cdef.fn(**kwargs)
 
 
 def _result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
@@ -72,13 +98,10 @@ def compile_check(spec: CheckSpec, index: int, schema: pl.Schema) -> _Compiled |
             if missing:
                 return _result(spec, "error", message=f"column '{missing[0]}' is not in the data; "
                                f"columns are {', '.join(schema.names())}")
-        kwargs = _check_kwargs(spec)
         if cdef.kind == "map":
-            return _Compiled(index, spec, "map", map=cdef.fn(**kwargs))
-        if cdef.kind == "aggregate":
-            return _Compiled(index, spec, "agg", agg=cdef.fn(**kwargs))
-        if cdef.kind == "table":
-            return _Compiled(index, spec, "agg", agg=cdef.fn(schema, **kwargs))
+            return _Compiled(index, spec, "map", map=call_check(cdef, spec, schema))
+        if cdef.kind in ("aggregate", "table"):
+            return _Compiled(index, spec, "agg", agg=call_check(cdef, spec, schema))
         return _Compiled(index, spec, "external", external=cdef.fn)
     except DataqaError:
         raise
@@ -104,8 +127,8 @@ def _mostly_success(unexpected: int, evaluated: int, mostly: float | None) -> bo
         return unexpected == 0
     if evaluated == 0:
         return True
-    # GX: success = (evaluated - unexpected) / evaluated >= mostly, with float slack
-    return (evaluated - unexpected) / evaluated >= float(mostly) - 1e-12
+    # exactly GX's rule (expectation._mostly_success): no float slack, or boundaries would differ
+    return (float(evaluated) - float(unexpected)) / float(evaluated) >= float(mostly)
 
 
 def run_suites(
@@ -171,6 +194,7 @@ def run_suites(
                         ROW_ID, _default_value(spec).alias("failure_case")), dataset.path)
                     un_count = part.height
                 res = _result(spec, "passed" if ok else _fail_outcome(spec), element_count=row_count,
+                              evaluated_count=row_count if un_count is not None else None,
                               observed_value=_jsonable(observed), unexpected_count=un_count)
             else:
                 res, part = _run_external(c, base, dataset, row_count)
@@ -253,9 +277,11 @@ def _run_external(c: _Compiled, base: pl.LazyFrame, dataset: Dataset,
                   row_count: int) -> tuple[CheckResult, pl.DataFrame | None]:
     """Checks run by another engine (GX on pandas) on just the columns they need."""
     assert c.external is not None
-    cols = [x for x in c.spec.columns if x in dataset.columns] or dataset.columns
+    cols = [x for x in c.spec.columns if x in dataset.columns]
+    if not cols or c.spec.kwargs.get("row_condition") is not None:
+        cols = dataset.columns  # table-level, or a row condition that may name any column
     frame = collect(base.select(IDX, ROW_ID, *[x for x in cols if x not in (ROW_ID, IDX)]), dataset.path)
-    out = c.external(frame, **_check_kwargs(c.spec))
+    out = c.external(frame, **_check_kwargs(c.spec, c.external))
     res = _result(c.spec, "passed" if out.success else _fail_outcome(c.spec), element_count=row_count,
                   evaluated_count=out.evaluated_count, unexpected_count=out.unexpected_count,
                   observed_value=_jsonable(out.observed_value), note=out.note)

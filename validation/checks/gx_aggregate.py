@@ -1,0 +1,181 @@
+"""GX column aggregate expectations: statistics between bounds, distinct values, modes.
+
+Every statistic is one polars aggregate computed in the engine's shared query; the pure
+``evaluate`` functions then apply GX's comparison rules (null/NaN statistic fails, string bounds
+on datetime statistics are parsed with dateutil, quantiles compare with ``rtol=1e-4``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import polars as pl
+
+from dataqa.validation.checks.gx_column_map import in_set_expr
+from dataqa.validation.checks.gx_util import between_evaluator, require_bounds
+from dataqa.validation.registry import AggResult, register_check
+
+
+def _stat_check(stat: pl.Expr, min_value: Any, max_value: Any, strict_min: bool,
+                strict_max: bool) -> AggResult:
+    require_bounds(min_value, max_value)
+    return AggResult(exprs={"stat": stat},
+                     evaluate=between_evaluator("stat", min_value, max_value, strict_min, strict_max))
+
+
+def _register_stat(name: str, label: str, make: Any) -> None:
+    def check(column: str, min_value: Any = None, max_value: Any = None, strict_min: bool = False,
+              strict_max: bool = False) -> AggResult:
+        return _stat_check(make(pl.col(column)), min_value, max_value, strict_min, strict_max)
+
+    check.__name__ = f"column_{label}_between"
+    check.__doc__ = f"The column's {label} (nulls ignored) is between the bounds."
+    register_check(name, kind="aggregate", error=f"{label} of {{column}} between {{min_value}} and {{max_value}}")(check)
+
+
+_register_stat("expect_column_min_to_be_between", "min", lambda c: c.min())
+_register_stat("expect_column_max_to_be_between", "max", lambda c: c.max())
+_register_stat("expect_column_mean_to_be_between", "mean", lambda c: c.mean())
+_register_stat("expect_column_median_to_be_between", "median", lambda c: c.median())
+_register_stat("expect_column_sum_to_be_between", "sum", lambda c: c.sum())
+_register_stat("expect_column_stdev_to_be_between", "stdev", lambda c: c.std(ddof=1))
+_register_stat("expect_column_unique_value_count_to_be_between", "unique value count",
+               lambda c: c.drop_nulls().n_unique())
+
+
+@register_check("expect_column_proportion_of_unique_values_to_be_between", kind="aggregate",
+                error="share of distinct values of {column} between {min_value} and {max_value}")
+def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
+                      strict_min: bool = False, strict_max: bool = False) -> AggResult:
+    """Distinct non-null values / non-null values (0 for an all-null column, as in GX)."""
+    require_bounds(min_value, max_value)
+    col = pl.col(column)
+    inner = between_evaluator("p", min_value, max_value, strict_min, strict_max)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        nonnull = values["nonnull"]
+        p = values["distinct"] / nonnull if nonnull else 0.0
+        return inner({"p": p})
+
+    return AggResult(exprs={"distinct": col.drop_nulls().n_unique(), "nonnull": col.count()},
+                     evaluate=evaluate)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _isclose(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-4)
+
+
+@register_check("expect_column_quantile_values_to_be_between", kind="aggregate",
+                error="quantiles of {column} within {quantile_ranges}")
+def quantiles_between(column: str, quantile_ranges: Mapping[str, Sequence[Any]],
+                      allow_relative_error: bool | str = False) -> AggResult:
+    """Each requested quantile within its range (pandas' ``nearest`` interpolation by default)."""
+    quantiles = list(quantile_ranges["quantiles"])
+    ranges = [list(r) for r in quantile_ranges["value_ranges"]]
+    if len(quantiles) != len(ranges):
+        raise ValueError("quantile_ranges must have as many value_ranges as quantiles")
+    for lo, hi in ranges:
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"quantile range [{lo}, {hi}] has its lower bound above the upper one")
+    method = allow_relative_error or "nearest"
+    if method not in _INTERPOLATIONS:
+        raise ValueError(f"allow_relative_error must be one of {_INTERPOLATIONS} for this engine")
+    col = pl.col(column)
+    exprs = {f"q{i}": col.quantile(q, interpolation=method) for i, q in enumerate(quantiles)}  # type: ignore[arg-type]
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        got = [values[f"q{i}"] for i in range(len(quantiles))]
+        ok = True
+        for v, (lo, hi) in zip(got, ranges):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                ok = False
+                continue
+            lo_f = -math.inf if lo is None else lo
+            hi_f = math.inf if hi is None else hi
+            ok = ok and (_isclose(v, lo_f) or _isclose(v, hi_f) or lo_f <= v <= hi_f)
+        return ok, {"quantiles": quantiles, "values": got}
+
+    return AggResult(exprs=exprs, evaluate=evaluate)
+
+
+def _distinct(column: str) -> pl.Expr:
+    return pl.col(column).drop_nulls().unique().implode()
+
+
+def _as_set(values: Sequence[Any] | None) -> set[Any]:
+    return set(values or [])
+
+
+def _sorted(values: Sequence[Any] | set[Any]) -> list[Any]:
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+@register_check("expect_column_distinct_values_to_be_in_set", kind="aggregate",
+                error="distinct values of {column} in {value_set}")
+def distinct_in_set(column: str, value_set: Sequence[Any] | None,
+                    schema: pl.Schema | None = None) -> AggResult:
+    """Every distinct non-null value is in ``value_set``; offending rows are reported."""
+    expected = _as_set(value_set)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        extra = _as_set(values["distinct"]) - expected
+        return not extra, {"distinct_values": _sorted(_as_set(values["distinct"])),
+                           "not_in_set": _sorted(extra)}
+
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
+                     unexpected=in_set_expr(column, list(expected), schema).not_())
+
+
+@register_check("expect_column_distinct_values_to_contain_set", kind="aggregate",
+                error="distinct values of {column} contain {value_set}")
+def distinct_contain_set(column: str, value_set: Sequence[Any] | None) -> AggResult:
+    """Every member of ``value_set`` occurs in the column."""
+    expected = _as_set(value_set)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        missing = expected - _as_set(values["distinct"])
+        return not missing, {"distinct_values": _sorted(_as_set(values["distinct"])),
+                             "missing": _sorted(missing)}
+
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate)
+
+
+@register_check("expect_column_distinct_values_to_equal_set", kind="aggregate",
+                error="distinct values of {column} equal {value_set}")
+def distinct_equal_set(column: str, value_set: Sequence[Any] | None,
+                       schema: pl.Schema | None = None) -> AggResult:
+    """The distinct non-null values are exactly ``value_set``."""
+    expected = _as_set(value_set)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        got = _as_set(values["distinct"])
+        return got == expected, {"distinct_values": _sorted(got),
+                                 "not_in_set": _sorted(got - expected),
+                                 "missing": _sorted(expected - got)}
+
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
+                     unexpected=in_set_expr(column, list(expected), schema).not_())
+
+
+@register_check("expect_column_most_common_value_to_be_in_set", kind="aggregate",
+                error="most common value of {column} in {value_set}")
+def most_common_in_set(column: str, value_set: Sequence[Any] | None,
+                       ties_okay: bool | None = None) -> AggResult:
+    """The mode (nulls ignored) is in ``value_set``. A tie for the mode fails unless
+    ``ties_okay``, in which case one tied mode in the set is enough (as in GX)."""
+    expected = _as_set(value_set)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        modes = list(values["modes"] or [])
+        hits = len(expected.intersection(modes))
+        ok = hits > 0 if ties_okay else (len(modes) == 1 and hits == 1)
+        return ok, _sorted(modes)
+
+    return AggResult(exprs={"modes": pl.col(column).drop_nulls().mode().implode()}, evaluate=evaluate)

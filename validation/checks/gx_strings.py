@@ -1,0 +1,157 @@
+"""GX string expectations: regexes (single and list), JSON / strftime / dateutil parseability.
+
+Regexes are unanchored (``re.search``), as in GX, and run natively in polars; a pattern that
+uses Python-only syntax (look-arounds, back-references) runs with ``re`` over the UNIQUE values.
+Parseability checks without a polars equivalent also run over unique values only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from typing import Sequence
+
+import polars as pl
+
+from dataqa.validation.checks.gx_util import python_predicate
+from dataqa.validation.registry import MapResult, register_check
+
+
+@lru_cache(maxsize=256)
+def _polars_understands(regex: str) -> bool:
+    try:
+        pl.select(pl.lit("").str.contains(regex))
+        return True
+    except Exception:  # noqa: BLE001 - polars raises ComputeError for unsupported syntax
+        return False
+
+
+def regex_expr(column: str, regex: str) -> pl.Expr:
+    """Row-wise ``re.search(regex, str(value)) is not None``."""
+    if not isinstance(regex, str):
+        raise ValueError(f"regex must be a string, got {regex!r}")
+    col = pl.col(column).cast(pl.String)
+    if _polars_understands(regex):
+        return col.str.contains(regex)
+    compiled = re.compile(regex)  # raises re.error for a pattern Python rejects too
+    return python_predicate(col, lambda v: compiled.search(v) is not None)
+
+
+def _regexes(regex_list: Sequence[str]) -> list[str]:
+    if isinstance(regex_list, str) or not regex_list:
+        raise ValueError("regex_list must be a non-empty list of regexes")
+    return list(regex_list)
+
+
+@register_check("expect_column_values_to_match_regex", error="{column} matches {regex}")
+def match_regex(column: str, regex: str) -> MapResult:
+    """Each value contains a match of ``regex``."""
+    return MapResult(valid=regex_expr(column, regex))
+
+
+@register_check("expect_column_values_to_not_match_regex", error="{column} does not match {regex}")
+def not_match_regex(column: str, regex: str) -> MapResult:
+    """No value contains a match of ``regex``."""
+    return MapResult(valid=regex_expr(column, regex).not_())
+
+
+@register_check("expect_column_values_to_match_regex_list", error="{column} matches {regex_list}")
+def match_regex_list(column: str, regex_list: Sequence[str], match_on: str = "any") -> MapResult:
+    """Each value matches any (``match_on="any"``) or all of the regexes."""
+    exprs = [regex_expr(column, r) for r in _regexes(regex_list)]
+    if match_on == "any":
+        return MapResult(valid=pl.any_horizontal(exprs))
+    if match_on == "all":
+        return MapResult(valid=pl.all_horizontal(exprs))
+    raise ValueError("match_on must be either 'any' or 'all'")
+
+
+@register_check("expect_column_values_to_not_match_regex_list",
+                error="{column} matches none of {regex_list}")
+def not_match_regex_list(column: str, regex_list: Sequence[str]) -> MapResult:
+    """No value matches any of the regexes."""
+    exprs = [regex_expr(column, r) for r in _regexes(regex_list)]
+    return MapResult(valid=pl.any_horizontal(exprs).not_())
+
+
+def _require_string(column: str, schema: pl.Schema | None, name: str) -> None:
+    dtype = schema.get(column) if schema is not None else None
+    if dtype is not None and dtype not in (pl.String, pl.Null) and not isinstance(dtype, (pl.Categorical, pl.Enum)):
+        raise TypeError(f"values passed to {name} must be of type string; column '{column}' is "
+                        f"{dtype}: check the column before converting it from string format")
+
+
+def _is_json(value: str) -> bool:
+    try:
+        json.loads(value)
+        return True
+    except ValueError:
+        return False
+
+
+@register_check("expect_column_values_to_be_json_parseable", error="{column} is JSON")
+def json_parseable(column: str) -> MapResult:
+    """Each value parses with ``json.loads``."""
+    return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), _is_json))
+
+
+@register_check("expect_column_values_to_match_strftime_format",
+                error="{column} matches {strftime_format}")
+def match_strftime_format(column: str, strftime_format: str,
+                          schema: pl.Schema | None = None) -> MapResult:
+    """Each value parses with ``datetime.strptime(value, strftime_format)``."""
+    if not isinstance(strftime_format, str):
+        raise ValueError(f"strftime_format must be a string, got {strftime_format!r}")
+    try:  # GX: a format that cannot round-trip "now" is unusable
+        dt.datetime.strptime(dt.datetime.now().strftime(strftime_format), strftime_format)
+    except ValueError as exc:
+        raise ValueError(f"Unable to use provided strftime_format: {exc}") from None
+    _require_string(column, schema, "expect_column_values_to_match_strftime_format")
+
+    def parses(value: str) -> bool:
+        try:
+            dt.datetime.strptime(value, strftime_format)
+            return True
+        except ValueError:
+            return False
+
+    return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), parses))
+
+
+#: Formats dateutil certainly accepts: values they parse need no Python call.
+_FAST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f",
+                 "%Y-%m-%dT%H:%M:%S%.f", "%Y/%m/%d", "%Y%m%d")
+
+
+def _dateutil_parses(value: str) -> bool:
+    from dateutil.parser import parse
+
+    try:
+        parse(value)
+        return True
+    except (ValueError, OverflowError):
+        return False
+
+
+def _dateutil_batch(s: pl.Series) -> pl.Series:
+    # Vectorised first: values in a common ISO-like format are parseable without Python;
+    # only the remaining distinct values go through dateutil.
+    s = s.cast(pl.String)
+    fast = pl.select(pl.coalesce([s.str.strptime(pl.Datetime, f, strict=False, exact=True)
+                                  for f in _FAST_FORMATS]).is_not_null()).to_series()
+    rest = s.filter(~fast & s.is_not_null()).unique()
+    ok = fast.clone()
+    if rest.len():
+        answers = pl.Series([_dateutil_parses(v) for v in rest.to_list()], dtype=pl.Boolean)
+        slow = s.replace_strict(rest, answers, default=False, return_dtype=pl.Boolean)
+        ok = fast | slow
+    return ok.set(s.is_null(), None)  # type: ignore[arg-type]
+
+
+@register_check("expect_column_values_to_be_dateutil_parseable", error="{column} is a date")
+def dateutil_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
+    """Each value parses with ``dateutil.parser.parse``."""
+    _require_string(column, schema, "expect_column_values_to_be_dateutil_parseable")
+    return MapResult(valid=pl.col(column).map_batches(_dateutil_batch, return_dtype=pl.Boolean))

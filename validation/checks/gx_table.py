@@ -1,0 +1,101 @@
+"""GX table expectations: row count, column count, column names and order, column existence.
+
+Table checks receive the schema (resolved from the file header or Parquet metadata, no scan);
+only the row count is computed in the engine's shared query.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import polars as pl
+
+from dataqa.validation.checks.gx_util import between_evaluator, require_bounds, value_between
+from dataqa.validation.registry import AggResult, register_check
+
+
+def _require_int(name: str, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"{name} must be integers, got {value!r}")
+
+
+def _constant(ok: bool, observed: Any) -> AggResult:
+    return AggResult(exprs={}, evaluate=lambda _values: (ok, observed))
+
+
+@register_check("expect_table_row_count_to_equal", kind="table", error="row count equals {value}")
+def row_count_equal(schema: pl.Schema, value: int) -> AggResult:
+    """The table has exactly ``value`` rows."""
+    _require_int("value", value)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        return values["rows"] == value, values["rows"]
+
+    return AggResult(exprs={"rows": pl.len()}, evaluate=evaluate)
+
+
+@register_check("expect_table_row_count_to_be_between", kind="table",
+                error="row count between {min_value} and {max_value}")
+def row_count_between(schema: pl.Schema, min_value: int | None = None, max_value: int | None = None,
+                      strict_min: bool = False, strict_max: bool = False) -> AggResult:
+    """The row count is within the bounds (a missing bound is open)."""
+    _require_int("min_value", min_value)
+    _require_int("max_value", max_value)
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise ValueError("Minimum Threshold cannot be larger than Maximum Threshold")
+    if min_value is None and max_value is None:
+        return _constant(True, None)
+    return AggResult(exprs={"rows": pl.len()},
+                     evaluate=between_evaluator("rows", min_value, max_value, strict_min, strict_max))
+
+
+@register_check("expect_table_column_count_to_equal", kind="table", error="column count equals {value}")
+def column_count_equal(schema: pl.Schema, value: int) -> AggResult:
+    """The table has exactly ``value`` columns."""
+    _require_int("value", value)
+    return _constant(len(schema) == value, len(schema))
+
+
+@register_check("expect_table_column_count_to_be_between", kind="table",
+                error="column count between {min_value} and {max_value}")
+def column_count_between(schema: pl.Schema, min_value: int | None = None,
+                         max_value: int | None = None, strict_min: bool = False,
+                         strict_max: bool = False) -> AggResult:
+    """The column count is within the bounds."""
+    _require_int("min_value", min_value)
+    _require_int("max_value", max_value)
+    require_bounds(min_value, max_value)
+    n = len(schema)
+    return _constant(value_between(n, min_value, max_value, strict_min, strict_max), n)
+
+
+@register_check("expect_table_columns_to_match_set", kind="table", error="columns are {column_set}")
+def columns_match_set(schema: pl.Schema, column_set: Sequence[str] | None = None,
+                      exact_match: bool | None = True) -> AggResult:
+    """The column names equal ``column_set`` (any order); with ``exact_match=False`` the set
+    only has to be contained in the columns."""
+    actual = list(schema.names())
+    if column_set is None:
+        return _constant(True, actual)
+    expected = set(column_set)
+    ok = set(actual) == expected if exact_match or exact_match is None else expected <= set(actual)
+    return _constant(ok, actual)
+
+
+@register_check("expect_table_columns_to_match_ordered_list", kind="table",
+                error="columns are, in order, {column_list}")
+def columns_match_ordered_list(schema: pl.Schema, column_list: Sequence[str] | None = None) -> AggResult:
+    """The column names, in order, equal ``column_list``."""
+    actual = list(schema.names())
+    return _constant(column_list is None or actual == list(column_list), actual)
+
+
+@register_check("expect_column_to_exist", kind="table", error="column {column} exists")
+def column_to_exist(schema: pl.Schema, column: str, column_index: int | None = None) -> AggResult:
+    """``column`` is in the table (at position ``column_index`` when given)."""
+    actual = list(schema.names())
+    if column_index:  # GX treats index 0 like "no index"
+        ok = column_index < len(actual) and actual[column_index] == column
+    else:
+        ok = column in actual
+    return _constant(ok, actual)
