@@ -127,7 +127,7 @@ def _cells_against(store: VersionStore, head: VersionRecord, edits: pl.DataFrame
     columns = sorted(e["column"].unique().to_list())
     parts = []
     for col in columns:  # a loop over the edited columns, not rows: parse, then normalise the text
-        part = e.filter(pl.col("column") == col).with_columns(from_text(pl.col("new"), schema[col]).alias("__v"))
+        part = e.filter(pl.col("column") == col).with_columns(from_text(pl.col("new"), schema[col], strict=False).alias("__v"))
         bad = part.filter(pl.col("__v").is_null() & pl.col("new").is_not_null())
         if bad.height:
             raise InputError(f"cell edits: value {bad['new'][0]!r} is not a valid {schema[col]} for column "

@@ -33,17 +33,17 @@ def to_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return expr.cast(pl.String)
 
 
-def from_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """Parse changeset text back into the column's dtype."""
+def from_text(expr: pl.Expr, dtype: pl.DataType, *, strict: bool = True) -> pl.Expr:
+    """Parse changeset text back into the column's dtype (``strict=False``: bad text -> null)."""
     if dtype == pl.String:
         return expr
     if dtype == pl.Boolean:
         return pl.when(expr == "true").then(True).when(expr == "false").then(False)
     if isinstance(dtype, pl.Datetime):
-        return expr.str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone)
+        return expr.str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone, strict=strict)
     if dtype == pl.Date:
-        return expr.str.to_date()
-    return expr.cast(dtype)
+        return expr.str.to_date(strict=strict)
+    return expr.cast(dtype, strict=strict)
 
 
 def scan_changes(files: Sequence[Path], kind: str, row_id_dtype: pl.DataType) -> pl.LazyFrame:
