@@ -134,8 +134,8 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
     meta = dict(entry.get("meta") or {})
     _check_mostly(name, kwargs, loc)
     native = is_registered(name) and get_check(name).kind != "external"
-    if native and "row_condition" in kwargs:
-        native = False  # pandas query syntax: let GX evaluate it
+    if native and ("row_condition" in kwargs or _has_suite_parameter(kwargs)):
+        native = False  # pandas query syntax / GX suite parameters: let GX evaluate them
     if native:
         _validate_native(name, kwargs, loc)
     elif name in GX_EXPECTATION_TYPES:
@@ -150,6 +150,14 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file=path, location=loc,
                      severity=severity, origin="gx", meta=freeze(meta),
                      label=_label(name, kwargs)), how
+
+
+def _has_suite_parameter(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "$PARAMETER" in value or any(_has_suite_parameter(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_suite_parameter(v) for v in value)
+    return False
 
 
 def _label(name: str, kwargs: Mapping[str, Any]) -> str:

@@ -64,3 +64,68 @@ def expects_error(case: dict[str, Any]) -> bool:
     """The case expects GX to reject the configuration or raise."""
     test = case["test"]
     return "traceback_substring" in test["out"] or "error" in test
+
+
+class Unrepresentable(Exception):
+    """A case column that polars cannot hold as GX's pandas frame does (mixed Python types)."""
+
+
+def _infer(values: list[Any]) -> Any:
+    import polars as pl
+
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds:
+        return pl.Null
+    if kinds == {bool}:
+        return pl.Boolean
+    if kinds <= {int}:
+        return pl.Int64
+    if kinds <= {int, float}:
+        return pl.Float64
+    if kinds == {str}:
+        return pl.String
+    raise Unrepresentable(f"mixed Python types {sorted(k.__name__ for k in kinds)}")
+
+
+def polars_column(name: str, values: list[Any], pandas_type: str | None) -> Any:
+    """One column as GX's runner builds it on pandas (``df.astype(schema)``), in polars."""
+    import polars as pl
+
+    t = (pandas_type or "").lower()
+    if t in ("", "object"):
+        return pl.Series(name, values, dtype=_infer(values))
+    if t in ("int", "int64", "int64dtype", "int32"):
+        return pl.Series(name, values, dtype=pl.Int64, strict=False)
+    if t in ("float", "float64", "float32"):
+        return pl.Series(name, [None if v is None else float(v) for v in values], dtype=pl.Float64)
+    if t in ("str", "string"):
+        return pl.Series(name, [None if v is None else str(v) for v in values], dtype=pl.String)
+    if t == "bool":
+        return pl.Series(name, values, dtype=pl.Boolean)
+    if t in ("datetime64", "datetime64[ns]", "datetime", "timestamp", "datetime64[ns, tz]", "date"):
+        s = pl.Series(name, values, dtype=pl.String).str.to_datetime(time_unit="ns", strict=True)
+        if t in ("timestamp", "datetime64[ns, tz]"):
+            s = s.dt.replace_time_zone("UTC") if s.dtype.time_zone is None else s.dt.convert_time_zone("UTC")  # type: ignore[union-attr]
+        elif s.dtype.time_zone is not None:  # type: ignore[union-attr]
+            s = s.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return s.dt.date() if t == "date" else s
+    raise Unrepresentable(f"pandas dtype {pandas_type!r} has no mapping")
+
+
+def build_frame(case: dict[str, Any], needed: list[str]) -> Any:
+    """The case data as a polars DataFrame; ``Unrepresentable`` if a needed column can't be built.
+
+    Columns the test does not use are built when possible and otherwise left out, except that
+    table-level cases need every column (column counts, names).
+    """
+    import polars as pl
+
+    schema = case["schemas"].get("pandas") or {}
+    cols = []
+    for name, values in case["data"].items():
+        try:
+            cols.append(polars_column(name, values, schema.get(name)))
+        except (Unrepresentable, pl.exceptions.PolarsError, TypeError, ValueError, OverflowError) as exc:
+            if name in needed or not needed:
+                raise Unrepresentable(f"column {name!r}: {exc}") from None
+    return pl.DataFrame(cols)

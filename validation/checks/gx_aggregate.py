@@ -13,13 +13,12 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 
 from dataqa.validation.checks.gx_column_map import in_set_expr
-from dataqa.validation.checks.gx_util import between_evaluator, require_bounds
+from dataqa.validation.checks.gx_util import between_evaluator
 from dataqa.validation.registry import AggResult, register_check
 
 
 def _stat_check(stat: pl.Expr, min_value: Any, max_value: Any, strict_min: bool,
                 strict_max: bool) -> AggResult:
-    require_bounds(min_value, max_value)
     return AggResult(exprs={"stat": stat},
                      evaluate=between_evaluator("stat", min_value, max_value, strict_min, strict_max))
 
@@ -49,7 +48,6 @@ _register_stat("expect_column_unique_value_count_to_be_between", "unique value c
 def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
                       strict_min: bool = False, strict_max: bool = False) -> AggResult:
     """Distinct non-null values / non-null values (0 for an all-null column, as in GX)."""
-    require_bounds(min_value, max_value)
     col = pl.col(column)
     inner = between_evaluator("p", min_value, max_value, strict_min, strict_max)
 

@@ -92,8 +92,11 @@ def _is_json(value: str) -> bool:
 
 
 @register_check("expect_column_values_to_be_json_parseable", error="{column} is JSON")
-def json_parseable(column: str) -> MapResult:
-    """Each value parses with ``json.loads``."""
+def json_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
+    """Each value is a string that parses with ``json.loads`` (GX: a non-string value fails)."""
+    dtype = schema.get(column) if schema is not None else None
+    if dtype is not None and not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null)):
+        return MapResult(valid=pl.lit(False))
     return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), _is_json))
 
 

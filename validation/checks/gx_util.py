@@ -18,18 +18,12 @@ import polars as pl
 
 
 def require_bounds(min_value: Any, max_value: Any) -> None:
-    """GX rejects a "between" expectation with neither bound."""
+    """GX rejects a column map "between" expectation with neither bound.
+
+    (``min_value > max_value`` is not an error in GX 1.24: nothing can pass, so it fails.)
+    """
     if min_value is None and max_value is None:
         raise ValueError("min_value and max_value cannot both be None")
-    if (min_value is not None and max_value is not None and _comparable(min_value, max_value)
-            and min_value > max_value):
-        raise ValueError(f"min_value ({min_value}) cannot be greater than max_value ({max_value})")
-
-
-def _comparable(a: Any, b: Any) -> bool:
-    num = (int, float)
-    return (isinstance(a, num) and isinstance(b, num) and not isinstance(a, bool)
-            and not isinstance(b, bool)) or (isinstance(a, str) and isinstance(b, str))
 
 
 def between_expr(expr: pl.Expr, min_value: Any, max_value: Any, strict_min: bool = False,
@@ -83,6 +77,8 @@ def between_evaluator(key: str, min_value: Any, max_value: Any, strict_min: bool
 
     def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
         v = values[key]
+        if min_value is None and max_value is None:
+            return True, v  # GX 1.24: an aggregate with no bounds is vacuously true
         return value_between(v, min_value, max_value, strict_min, strict_max), v
 
     return evaluate

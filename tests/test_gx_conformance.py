@@ -1,0 +1,112 @@
+"""Conformance with GX's own test definitions, case by case, on dataqa's polars engine.
+
+For every case of ``shared/conformance/gx_test_definitions`` whose expectation dataqa runs
+natively and that GX 1.24.1 itself passes on pandas (``gx_conformance/gx_1_24_1_cases.json``,
+re-derived from GX by ``gx_conformance/probe_gx.py``; its counts match the shared STATUS file up
+to how error cases are classified), dataqa must give GX's ``success`` and
+``unexpected_index_list``. For "pass" cases both are compared with the definition's expected
+output; for "success_ok_detail_diff" cases (GX 1.x changed the result details) ``success`` is
+compared with the definition and the index list with what GX 1.24.1 actually returned.
+
+Every other case is skipped with its reason (``pytest -rs`` lists them). Locate the definitions
+with env ``DATAQA_GX_CONFORMANCE`` or the ``shared`` folder beside the repository clone.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "gx_conformance"))
+from cases import (  # noqa: E402
+    Unrepresentable,
+    build_frame,
+    case_id,
+    iter_cases,
+    locate_definitions,
+    pandas_skip_reason,
+)
+
+from dataqa.io import Dataset  # noqa: E402
+from dataqa.validation.engine import run_suites  # noqa: E402
+from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
+from dataqa.validation.registry import get_check, is_registered  # noqa: E402
+
+DEFS = locate_definitions()
+STATUS: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "gx_conformance" / "gx_1_24_1_cases.json").read_text())
+CASES = list(iter_cases(DEFS)) if DEFS is not None else []
+GX_PASSES = ("pass", "success_ok_detail_diff")
+_NOT_FOUND = ("GX conformance definitions not found: set DATAQA_GX_CONFORMANCE or put the shared "
+              "folder beside the repository (../shared/conformance/gx_test_definitions)")
+
+
+def _native(etype: str) -> bool:
+    return is_registered(etype) and get_check(etype).kind != "external"
+
+
+def skip_reason(case: dict[str, Any]) -> str | None:
+    """Why this case is not a conformance obligation for dataqa (``None``: it is)."""
+    etype = case["expectation_type"]
+    if not _native(etype):
+        return f"{etype} is not native in dataqa (it runs through the GX-on-pandas fallback)"
+    reason = pandas_skip_reason(case)
+    if reason:
+        return f"GX does not run it on pandas: {reason}"
+    status = STATUS.get(case_id(case), {}).get("status", "unknown")
+    if status not in GX_PASSES:
+        return f"GX 1.24.1 on pandas does not pass it ({status})"
+    if "row_condition" in case["test"]["in"]:
+        return "row_condition (pandas query syntax) runs through the GX fallback, not natively"
+    if "$PARAMETER" in json.dumps(case["test"]["in"]):
+        return "GX suite parameters ($PARAMETER) run through the GX fallback, not natively"
+    return None
+
+
+def _needed_columns(kwargs: dict[str, Any]) -> list[str]:
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if isinstance(kwargs.get(k), str)]
+    cols += list(kwargs.get("column_list") or [])
+    return cols
+
+
+def _params() -> list[Any]:
+    if DEFS is None:
+        return [pytest.param(None, id="definitions-missing")]
+    return [pytest.param(c, id=case_id(c)) for c in CASES]
+
+
+@pytest.mark.parametrize("case", _params())
+def test_gx_case(case: dict[str, Any] | None) -> None:
+    if case is None:
+        pytest.skip(_NOT_FOUND)
+    reason = skip_reason(case)
+    if reason:
+        pytest.skip(reason)
+    test = case["test"]
+    kwargs = dict(test["in"])
+    etype = case["expectation_type"]
+    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
+    try:
+        df = build_frame(case, [] if table_level else _needed_columns(kwargs))
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars: {exc}")
+    suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
+                           "conformance.json")
+    report = run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite])
+    result = report.checks[0]
+    assert result.outcome != "error", result.message
+    expected = test["out"]
+    assert (result.outcome == "passed") == expected["success"], (
+        f"success: dataqa {result.outcome} ({result.observed_value}), GX {expected['success']}")
+    status = STATUS[case_id(case)]
+    if status["status"] == "pass" and "unexpected_index_list" in expected:
+        want = sorted(d["pk_index"] if isinstance(d, dict) else d for d in expected["unexpected_index_list"])
+    elif status["status"] == "success_ok_detail_diff" and "unexpected_index_list" in status:
+        want = status["unexpected_index_list"]
+    else:
+        return
+    assert sorted(result.failing_row_ids) == want
