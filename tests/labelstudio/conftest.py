@@ -1,0 +1,111 @@
+"""A real Label Studio server for the whole test session (no mock server).
+
+The session fixture ``ls`` starts the embedded server on a free 127.0.0.1 port with a temporary
+data folder and waits until ``/health`` answers (up to 180 s: the machine may be busy).
+
+A fresh data folder needs ``label-studio init`` (migrations, ~35-60 s). To keep later sessions
+fast, an initialised folder is built once and cached as a template in
+``$DATAQA_LS_TEMPLATE`` (default ``~/.cache/dataqa/ls-test-template-1.23.2``); each session copies
+it into its temporary folder (start then takes ~5 s). Delete the template to rebuild it.
+
+Without label-studio installed the tests are skipped, unless ``DATAQA_REQUIRE_LABEL_STUDIO=1``
+(CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from dataqa.errors import LabelStudioError
+from dataqa.labeling.labelstudio.client import connect
+from dataqa.labeling.labelstudio.server import EmbeddedServer, find_binary, free_port
+from dataqa.labeling.labelstudio.settings import Connection, ServerPaths, read_token_file
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ls_helpers import LS  # noqa: E402
+
+TEMPLATE = Path(os.environ.get("DATAQA_LS_TEMPLATE",
+                               Path.home() / ".cache" / "dataqa" / "ls-test-template-1.23.2"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.labelstudio)
+
+
+def _binary_or_skip() -> str:
+    try:
+        return find_binary()
+    except LabelStudioError as exc:
+        if os.environ.get("DATAQA_REQUIRE_LABEL_STUDIO") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(f"label-studio not installed: {exc}")
+
+
+def ensure_template() -> Path:
+    """The cached initialised data folder (built on first use: slow)."""
+    if (TEMPLATE / "initialised").is_file():
+        return TEMPLATE
+    building = TEMPLATE.with_name(f"{TEMPLATE.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    srv = EmbeddedServer(ServerPaths(building))
+    try:
+        srv.initialise(timeout=900)
+    except LabelStudioError as exc:
+        print(f"building the Label Studio template failed:\n{exc}", file=sys.stderr)
+        raise
+    (building / "server.log").unlink(missing_ok=True)
+    try:
+        building.rename(TEMPLATE)
+    except OSError:  # another session built it first
+        shutil.rmtree(building, ignore_errors=True)
+    return TEMPLATE
+
+
+def seed_workspace(workspace: Path) -> Path:
+    """Copy the template into ``<workspace>/labelstudio`` (an initialised embedded server folder)."""
+    root = workspace / "labelstudio"
+    shutil.copytree(ensure_template(), root)
+    os.chmod(root, 0o700)
+    return root
+
+
+@pytest.fixture(scope="session")
+def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LS]:
+    _binary_or_skip()
+    ws = tmp_path_factory.mktemp("ls-session")
+    root = seed_workspace(ws)
+    srv = EmbeddedServer(ServerPaths(root), port=free_port())
+    try:
+        st = srv.start(timeout=180)
+    except LabelStudioError as exc:  # the message carries the log tail, token redacted
+        pytest.fail(f"Label Studio did not start:\n{exc}")
+    token = read_token_file(srv.paths.token_file)
+    assert token is not None and st.url
+    conn = Connection(st.url, token, "test token file")
+    try:
+        yield LS(server=srv, url=st.url, token=token, conn=conn, admin=connect(conn))
+    finally:
+        if not srv.stop():
+            print("Label Studio was not running at teardown; log tail:\n" + srv.log_tail(), file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def reviewers(ls: LS) -> list[int]:
+    """Three reviewer accounts (user ids), created through the API."""
+    ids = []
+    for i in (1, 2, 3):
+        u = ls.admin.sdk.users.create(email=f"reviewer{i}@dataqa.test", username=f"reviewer{i}",
+                                      password=f"not-a-secret-{i}-pw")
+        ids.append(int(u.id))
+    return ids
+
+
