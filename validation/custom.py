@@ -1,0 +1,123 @@
+"""Custom checks: one Python function, usable from GX JSON, pandera YAML and pandera itself.
+
+>>> import polars as pl
+>>> from dataqa.validation.custom import custom_check
+>>> @custom_check("example_is_even", replace=True)
+... def example_is_even(column: str) -> pl.Expr:
+...     return pl.col(column) % 2 == 0
+
+The function returns a boolean polars expression, True where a row is valid (or a ``MapResult``).
+It receives ``column`` for a column check, plus its parameters by keyword. Registered this way:
+
+- in dataqa's registry as a ``map`` check named ``example_is_even``: a GX suite uses it as
+  ``{"type": "example_is_even", "kwargs": {"column": "x", "mostly": 0.9}}`` and a pandera YAML
+  as ``columns: {x: {checks: {example_is_even: null}}}`` or flat ``example_is_even: null``;
+- in pandera (``pandera.extensions.register_check_method``) as ``Check.example_is_even``, so
+  ``pandera.io.from_yaml`` reads the same YAML and ``pa.Check.example_is_even()`` works in code.
+
+Null handling is pandera's: rows where the expression is null are not evaluated (``ignore_na``).
+Load a file of custom checks with ``dataqa check --plugin file.py`` or ``[check] plugins``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import polars as pl
+
+from dataqa.validation.checks.pandera_builtin import pandera_map
+from dataqa.validation.registry import MapResult, register_check
+
+CheckFn = Callable[..., "pl.Expr | MapResult"]
+
+
+def custom_check(
+    name: str | None = None,
+    *,
+    error: str = "",
+    aliases: tuple[str, ...] = (),
+    pandera: bool = True,
+    replace: bool = False,
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a function as a dataqa check and, when ``pandera`` is true, as a pandera check.
+
+    Parameters
+    ----------
+    name:
+        Check name (default: the function's name). Must not start with ``pandera.``/``expect_``.
+    error:
+        Message template shown in reports, formatted with the check's parameters.
+    aliases:
+        Other dataqa names for the check.
+    pandera:
+        Also register with ``pandera.extensions.register_check_method`` (skipped if pandera
+        already has a check of that name, e.g. when a plugin is loaded twice).
+    replace:
+        Allow re-registering the name in dataqa (reloading a plugin).
+
+    Returns
+    -------
+    callable
+        A decorator returning the function unchanged.
+
+    Raises
+    ------
+    ValueError
+        The name is taken (and ``replace`` is false) or reserved.
+    """
+
+    def deco(fn: CheckFn) -> CheckFn:
+        check_name = name or fn.__name__
+        if check_name.startswith(("pandera.", "expect_")):
+            raise ValueError(f"custom check name '{check_name}' is reserved for built-in checks")
+        sig = inspect.signature(fn)
+        stats = [p for p in sig.parameters if p != "column"]
+        takes_column = "column" in sig.parameters
+
+        def run(**kwargs: Any) -> MapResult:
+            ignore_na = kwargs.pop("ignore_na", True)
+            out = fn(**kwargs)
+            if isinstance(out, MapResult):
+                return out
+            return pandera_map(out, frame_level=False, ignore_na=ignore_na)
+
+        params = list(sig.parameters.values())
+        run.__signature__ = sig.replace(parameters=params + [  # type: ignore[attr-defined]
+            inspect.Parameter("ignore_na", inspect.Parameter.KEYWORD_ONLY, default=True)]
+            if not any(p.kind is p.VAR_KEYWORD for p in params) else params)
+        run.__name__ = check_name
+        run.__doc__ = fn.__doc__
+        run.pandera_params = tuple(stats)  # type: ignore[attr-defined]
+        register_check(check_name, kind="map", error=error or check_name, aliases=aliases,
+                       replace=replace)(run)
+        if pandera:
+            _register_in_pandera(check_name, fn, stats, takes_column)
+        return fn
+
+    return deco
+
+
+def _register_in_pandera(name: str, fn: CheckFn, stats: list[str], takes_column: bool) -> None:
+    """Make ``Check.<name>`` run the same expression in pandera's polars backend."""
+    from pandera.api.checks import Check
+    from pandera.api.extensions import register_check_method
+
+    if hasattr(Check, name):
+        return
+
+    def pandera_fn(data: Any, **kwargs: Any) -> pl.LazyFrame:
+        if takes_column and data.key not in (None, "*"):
+            kwargs["column"] = data.key
+        out = fn(**kwargs)
+        expr = out.valid if isinstance(out, MapResult) else out
+        return data.lazyframe.select(expr)  # type: ignore[no-any-return]
+
+    pandera_fn.__name__ = name
+    pandera_fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(s, inspect.Parameter.KEYWORD_ONLY) for s in stats])
+    register_check_method(statistics=stats)(pandera_fn)
+
+
+__all__ = ["custom_check"]
