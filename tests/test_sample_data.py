@@ -174,6 +174,50 @@ def test_pandera_schema_flags_exactly_the_injected_rows(pandera_schema, truth: p
     assert set(cases.filter(pl.col("kind") == kind)["index"].to_list()) == expected_rows(truth, kind)
 
 
+# --- dataqa check, the gate the project ships -------------------------------------------
+
+def dataqa_check(*args: str) -> tuple[int, dict]:
+    """Run ``python -m dataqa check ... --format json`` from the repo root (so dataqa.toml applies)."""
+    proc = subprocess.run([sys.executable, "-m", "dataqa", "check", *args, "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.stdout, proc.stderr[-2000:]
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def dataqa_kind(check: str) -> str | None:
+    name = check.removeprefix("pandera.")
+    return GX_KIND.get(name) or PANDERA_KIND.get(name)
+
+
+def test_dataqa_check_passes_on_clean() -> None:
+    code, report = dataqa_check(str(CLEAN.relative_to(ROOT)),
+                                "--suite", str(GX_SUITE.relative_to(ROOT)),
+                                "--suite", str(PANDERA_SCHEMA.relative_to(ROOT)))
+    assert (code, report["outcome"]) == (0, "passed")
+    assert all(not c.get("failing_row_ids") for c in report["checks"])
+
+
+@pytest.fixture(scope="module")
+def dataqa_dirty_report() -> tuple[int, dict]:
+    return dataqa_check()  # bare: dataset and both suites from dataqa.toml
+
+
+@pytest.mark.parametrize("kind", SUITE_KINDS)
+def test_bare_dataqa_check_flags_exactly_the_injected_rows(dataqa_dirty_report, truth: pl.DataFrame, kind: str) -> None:
+    code, report = dataqa_dirty_report
+    assert code == 1 and report["outcome"] == "failed" and report["id_column"] is None
+    # The reference in dataqa.toml adds drift checks (suite_file = the reference) beside the suites.
+    assert {Path(c["suite_file"]).name for c in report["checks"]} >= {GX_SUITE.name, PANDERA_SCHEMA.name}
+    for suite in (GX_SUITE.name, PANDERA_SCHEMA.name):
+        flagged = {
+            int(row) for c in report["checks"]
+            if Path(c["suite_file"]).name == suite and dataqa_kind(c["check"]) == kind
+            for row in c.get("failing_row_ids") or []
+        }
+        assert flagged == expected_rows(truth, kind), suite
+    assert not [c for c in report["checks"] if c["outcome"] == "error"]
+
+
 # --- the benchmark's suites: same checks, same counts ------------------------------------
 
 def test_benchmark_engines_agree_on_a_small_table(tmp_path: Path) -> None:
