@@ -134,7 +134,8 @@ def _cells_against(store: VersionStore, head: VersionRecord, edits: pl.DataFrame
                              f"'{col}' (row_id {_examples(bad[ROW_ID])})")
         parts.append(part.with_columns(to_text(pl.col("__v"), schema[col]).alias("new")).drop("__v"))
     e = pl.concat(parts)
-    old = (current.join(e.select(ROW_ID).unique().lazy(), on=ROW_ID, how="semi")
+    ids = e[ROW_ID].unique()
+    old = (store.checkout(head.id, row_ids=ids)
            .select(ROW_ID, *[to_text(pl.col(c), schema[c]).alias(c) for c in columns])
            .unpivot(index=ROW_ID, variable_name="column", value_name="old").collect())
     out = e.join(old, on=[ROW_ID, "column"], how="left")
@@ -176,7 +177,7 @@ def drop_rows(
     def build(head: VersionRecord) -> PendingFix:
         rid = pl.scan_parquet(store.path / "base.parquet").collect_schema()[ROW_ID]
         ids = pl.Series(ROW_ID, list(row_ids)).cast(rid).unique(maintain_order=True)
-        present = store.checkout(head.id).select(ROW_ID).join(ids.to_frame().lazy(), on=ROW_ID, how="semi")
+        present = store.checkout(head.id, row_ids=ids).select(ROW_ID)
         missing = ids.to_frame().join(present.collect(), on=ROW_ID, how="anti")[ROW_ID]
         if missing.len():
             raise VersionStoreError(f"{store.path}: cannot drop {missing.len()} row_id(s) not in {head.id}: "
@@ -223,8 +224,9 @@ def apply_changeset(
         raise VersionStoreError(f"{store.path}: the changeset names no label_column and the store has none")
     counts = {k: int((cs["kind"] == k).sum()) for k in CHANGESET_KINDS}
     relabel = cs.filter(pl.col("kind") == "relabel")
-    annotators = sorted({a.strip() for v in relabel.get_column("annotators", default=pl.Series([], dtype=pl.String))
-                         .drop_nulls().to_list() for a in str(v).split(",") if a.strip()})
+    names = relabel.get_column("annotators", default=pl.Series([], dtype=pl.String)).cast(pl.String)
+    each = names.str.split(",").explode().str.strip_chars()
+    annotators = sorted(each.filter(each.str.len_chars() > 0).unique().to_list())
     projects = relabel.get_column("project", default=pl.Series([], dtype=pl.String)).drop_nulls().unique().to_list()
     project = meta.get("project") or (str(projects[0]) if projects else None)
 
@@ -233,7 +235,8 @@ def apply_changeset(
         rel = relabel.with_columns(pl.col(ROW_ID).cast(rid))
         stale = pl.Series(ROW_ID, [], dtype=rid)
         if "old_label" in rel.columns:
-            cur = store.checkout(head.id).select(ROW_ID, pl.col(label).cast(pl.String).alias("__cur"))
+            cur = store.checkout(head.id, row_ids=rel[ROW_ID]).select(
+                ROW_ID, pl.col(label).cast(pl.String).alias("__cur"))
             rel = rel.join(cur.collect(), on=ROW_ID, how="left")
             is_stale = pl.col("__cur").is_not_null() & ~pl.col("__cur").eq_missing(pl.col("old_label").cast(pl.String))
             stale = rel.filter(is_stale)[ROW_ID]

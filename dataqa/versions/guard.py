@@ -28,8 +28,7 @@ def check_automated_fix(store: "VersionStore", fix: "PendingFix") -> None:
     """
     if fix.reviewed or not (store.path / "split.parquet").exists():
         return
-    touched = pl.concat([fix.cells[ROW_ID], fix.rows[ROW_ID]]).unique().sort()
-    hit = touched.filter(touched.is_in(store.eval_row_ids().implode()))
+    hit = store.eval_rows_among(pl.concat([fix.cells[ROW_ID], fix.rows[ROW_ID]]).unique())
     if hit.len():
         raise EvaluationIntegrityError(
             f"{store.path}: this {fix.kind.value} fix is automated and would change {hit.len()} row(s) "

@@ -101,14 +101,18 @@ def materialize(
     columns_changed: Sequence[str],
     *,
     keep_dropped: bool = False,
+    row_ids: pl.Series | None = None,
 ) -> pl.LazyFrame:
     """The content of a version as a LazyFrame (``row_id`` first, base row order).
 
     ``keep_dropped=True`` gives every row's latest values including dropped rows (used to
-    compute rollbacks and diffs).
+    compute rollbacks and diffs). ``row_ids`` restricts the result to those rows, filtering the
+    base before the overlays: reading a fix's rows costs what the fix touches, not the table.
     """
     base = pl.scan_parquet(base_file)
     schema = base.collect_schema()
+    if row_ids is not None:
+        base = base.filter(pl.col(ROW_ID).is_in(row_ids.cast(schema[ROW_ID]).implode()))
     rid = schema[ROW_ID]
     out = apply_cells(base, scan_changes(cells_files, "cells", rid), columns_changed, schema)
     if not keep_dropped and rows_files:

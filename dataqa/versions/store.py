@@ -148,8 +148,13 @@ class VersionStore:
         rec = self.resolve(ref)
         return self.list()[: rec.seq]
 
-    def checkout(self, ref: str = "head", *, keep_dropped: bool = False) -> pl.LazyFrame:
-        """The content of a version as a LazyFrame (``row_id`` first, import row order)."""
+    def checkout(
+        self, ref: str = "head", *, keep_dropped: bool = False, row_ids: pl.Series | None = None
+    ) -> pl.LazyFrame:
+        """The content of a version as a LazyFrame (``row_id`` first, import row order).
+
+        ``row_ids`` reads only those rows (cheap); ``keep_dropped`` keeps dropped rows too.
+        """
         chain = self.chain(ref)
         return materialize(
             self.path / "base.parquet",
@@ -157,6 +162,7 @@ class VersionStore:
             [self.path / r.rows_file for r in chain],
             sorted({c for r in chain for c in r.columns_changed}),
             keep_dropped=keep_dropped,
+            row_ids=row_ids,
         )
 
     def split(self) -> pl.LazyFrame:
@@ -177,6 +183,13 @@ class VersionStore:
         rid = pl.scan_parquet(self.path / "base.parquet").collect_schema()[ROW_ID]
         ops = scan_changes([self.path / r.rows_file for r in chain], "rows", rid)
         return dropped_rows(ops).collect().to_series()
+
+    def eval_rows_among(self, row_ids: pl.Series) -> pl.Series:
+        """Which of ``row_ids`` are frozen evaluation rows (none when there is no split)."""
+        if not (self.path / "split.parquet").exists() or row_ids.is_empty():
+            return row_ids.head(0)
+        return (self.split().filter(pl.col(ROW_ID).is_in(row_ids.implode()) & (pl.col("split") == "eval"))
+                .select(ROW_ID).collect().to_series().sort())
 
     def eval_row_ids(self) -> pl.Series:
         """Row ids of the frozen evaluation split."""
@@ -199,7 +212,6 @@ class VersionStore:
         seq_col = pl.lit(seq, pl.Int64).alias("seq")
         _atomic.write_parquet(self.path / cells_file, fix.cells.select(seq_col, pl.all()))
         _atomic.write_parquet(self.path / rows_file, fix.rows.select(seq_col, pl.all()))
-        eval_ids = self.eval_row_ids() if (self.path / "split.parquet").exists() else pl.Series([])
         touched = pl.concat([fix.cells[ROW_ID], fix.rows[ROW_ID]]).unique()
         rec = VersionRecord(
             id=vid, seq=seq, parent=parent.id if parent else None, kind=fix.kind,
@@ -207,7 +219,7 @@ class VersionStore:
             n_rows=n_rows, cells_changed=fix.cells.height, rows_changed=touched.len(),
             rows_dropped=int((fix.rows["op"] == "drop").sum()),
             rows_restored=int((fix.rows["op"] == "restore").sum()),
-            eval_rows_changed=int(touched.is_in(eval_ids.implode()).sum()) if eval_ids.len() else 0,
+            eval_rows_changed=self.eval_rows_among(touched).len(),
             columns_changed=sorted(fix.cells["column"].unique().to_list()),
             data_hash=chain_hash(parent.data_hash if parent else base_hash,
                                  self.path / cells_file, self.path / rows_file),
