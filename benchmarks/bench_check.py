@@ -248,7 +248,8 @@ def run_engine(engine: str, path: str) -> dict:
         proc.returncode = os.waitstatus_to_exitcode(status)
         fout.seek(0), ferr.seek(0)
         out, err = fout.read(), ferr.read()
-    row = {"engine": engine, "wall_s": wall, "rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode}
+    row = {"engine": engine, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+           "rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode}
     if engine in ("a", "b"):
         if proc.returncode not in (0, 1):
             row["status"] = f"n/a (exit {proc.returncode}: {_last_line(err)})"
@@ -280,24 +281,29 @@ def run_engine(engine: str, path: str) -> dict:
 
 
 def table(rows: list[dict], n_rows: int) -> str:
-    """Markdown table with ratios vs (e) hand-written polars and vs (c) GX on pandas."""
+    """Markdown table with ratios vs (e) hand-written polars and vs (c) GX on pandas.
+
+    CPU s (user + system of the process) is less disturbed than wall time by other jobs on
+    shared cores, so its ratio to (e) is shown too.
+    """
     by = {r["engine"]: r for r in rows if "wall_s" in r and "status" not in r}
     e, c = by.get("e"), by.get("c")
     lines = [f"rows: {n_rows:,}", "",
-             "| engine | wall s | in-process s | peak RSS MB | wall / (e) | (c) / wall | RSS / (c) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| engine | wall s | CPU s | in-process s | peak RSS MB | wall / (e) | CPU / (e) | (c) / wall | RSS / (c) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         name = f"({r['engine']}) {ENGINES[r['engine']]}"
         if r["engine"] not in by:
-            lines.append(f"| {name} | {r.get('status', 'n/a')} | | | | | |")
+            lines.append(f"| {name} | {r.get('status', 'n/a')} | | | | | | | |")
             continue
-        w = r["wall_s"]
-        lines.append(
-            f"| {name} | {w:.2f} | {r['work_s']:.2f} | {r['rss_mb']:.0f} | "
-            if "work_s" in r else f"| {name} | {w:.2f} | - | {r['rss_mb']:.0f} | "
-        )
-        lines[-1] += (f"{w / e['wall_s']:.2f}x | " if e else "n/a | ")
-        lines[-1] += (f"{c['wall_s'] / w:.1f}x | {r['rss_mb'] / c['rss_mb']:.2f} |" if c else "n/a | n/a |")
+        w, cpu = r["wall_s"], r.get("cpu_s")
+        cells = [name, f"{w:.2f}", f"{cpu:.2f}" if cpu is not None else "-",
+                 f"{r['work_s']:.2f}" if "work_s" in r else "-", f"{r['rss_mb']:.0f}",
+                 f"{w / e['wall_s']:.2f}x" if e else "n/a",
+                 f"{cpu / e['cpu_s']:.2f}x" if e and cpu is not None and e.get("cpu_s") else "n/a",
+                 f"{c['wall_s'] / w:.1f}x" if c else "n/a",
+                 f"{r['rss_mb'] / c['rss_mb']:.2f}" if c else "n/a"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
