@@ -308,3 +308,17 @@ def test_random_frames_match_pandera(tmp_path: Path, rows: list[tuple[Any, Any]]
 
 
 SUITES: dict[str, Suite] = {}
+
+
+def test_shipped_example_model_matches_pandera(tmp_path: Path) -> None:
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    src = root / "expectations" / "examples" / "diamonds_model.py"
+    spec = importlib.util.spec_from_file_location("diamonds_model_ref", src)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    df = pl.read_csv(root / "sample_data" / "diamonds_dirty.csv", infer_schema_length=10_000)
+    expected = pandera_failures(mod.Diamonds, df)
+    assert any(check == "depth_matches_dimensions" for _, check, _ in expected)
+    assert dataqa_failures(load_pandera_module(src), df, tmp_path) == expected

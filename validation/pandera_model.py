@@ -88,7 +88,8 @@ def resolve_check(name: str, location: str) -> tuple[str, str]:
         return reg, reg[len(PREFIX):]
     if is_registered(name) and not name.startswith(PREFIX):
         return get_check(name).name, name
-    known = [n[len(PREFIX):] for n in registered_names() if n.startswith(PREFIX)] + _custom_names()
+    known = [a[len(PREFIX):] for n in registered_names() if n.startswith(PREFIX)
+             for a in (n, *get_check(n).aliases)] + _custom_names()
     raise UnknownCheckError(name, known, location)
 
 
