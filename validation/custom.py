@@ -80,7 +80,9 @@ def custom_check(
             out = fn(**kwargs)
             if isinstance(out, MapResult):
                 return out
-            return pandera_map(out, frame_level=False, ignore_na=ignore_na)
+            # no column: a dataframe-level check, whose failing value is the whole row
+            return pandera_map(out, frame_level=False, ignore_na=ignore_na,
+                               row=kwargs.get("column") is None)
 
         params = list(sig.parameters.values())
         run.__signature__ = sig.replace(parameters=params + [  # type: ignore[attr-defined]
@@ -114,6 +116,9 @@ def _register_in_pandera(name: str, fn: CheckFn, stats: list[str], takes_column:
         return data.lazyframe.select(expr)  # type: ignore[no-any-return]
 
     pandera_fn.__name__ = name
+    # marks pandera Check objects built from this function (functools.wraps copies __dict__),
+    # so a schema module's Check.<name>() compiles to dataqa's expression, not a Python check
+    pandera_fn.__dataqa_check__ = name  # type: ignore[attr-defined]
     pandera_fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
         + [inspect.Parameter(s, inspect.Parameter.KEYWORD_ONLY) for s in stats])

@@ -141,7 +141,7 @@ def _convert_check(check: Any, loc: str, line: int | None) -> PanderaCheck:
         reg = get_check(PREFIX + name).name
         return PanderaCheck(registry_name=reg, pandera_name=reg[len(PREFIX):], stats=stats,
                             error=check.error, **common)  # type: ignore[arg-type]
-    if not builtin and is_registered(name) and not name.startswith(PREFIX) and not check.element_wise:
+    if getattr(getattr(check._check_fn, "func", None), "__dataqa_check__", None) == name:
         # a custom check registered in both pandera and dataqa: run dataqa's polars version
         return PanderaCheck(registry_name=get_check(name).name, pandera_name=name, stats=stats,
                             error=check.error, **common)  # type: ignore[arg-type]

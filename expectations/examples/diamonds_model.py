@@ -35,8 +35,8 @@ class Diamonds(pa.DataFrameModel):
         strict = True
         name = "diamonds"
 
-    @pa.check("diamond_id", name="no_surrounding_whitespace")
-    def no_whitespace(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    @pa.check("diamond_id")
+    def id_has_no_spaces(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key) == pl.col(data.key).str.strip_chars())
 
     @pa.dataframe_check

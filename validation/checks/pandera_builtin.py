@@ -33,17 +33,25 @@ def target(column: str | None, coerce_to: str | None = None) -> pl.Expr:
     return expr
 
 
-def pandera_map(valid: pl.Expr, *, frame_level: bool, ignore_na: bool = True) -> MapResult:
+def row_value() -> pl.Expr:
+    """A failing row as JSON, the failure value of dataframe-level checks (as pandera shows it)."""
+    return pl.struct(pl.exclude(*_NOT_DATA)).struct.json_encode()
+
+
+def pandera_map(valid: pl.Expr, *, frame_level: bool, ignore_na: bool = True,
+                row: bool | None = None) -> MapResult:
     """Wrap a check output the way pandera's check backend post-processes it.
 
     ``ignore_na=True``: rows whose output is null are not evaluated (pandera counts them as
-    passing). ``ignore_na=False``: a null output is a failure.
+    passing). ``ignore_na=False``: a null output is a failure. ``row``: report the whole row as
+    the failing value (default: for dataframe-level checks).
     """
     if frame_level:  # pandera folds a multi-column output with `acc & x` (Kleene logic)
         valid = pl.all_horizontal(valid)
+    value = row_value() if (frame_level if row is None else row) else None
     if ignore_na:
-        return MapResult(valid=valid, eligible=valid.is_not_null())
-    return MapResult(valid=valid.fill_null(False), eligible=pl.lit(True))
+        return MapResult(valid=valid, eligible=valid.is_not_null(), value=value)
+    return MapResult(valid=valid.fill_null(False), eligible=pl.lit(True), value=value)
 
 
 def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Callable[..., Any]:
