@@ -106,15 +106,21 @@ def add(
         return store._write_version(1, None, fix, n_rows, base_hash)
 
 
-def _cells_against(store: VersionStore, head: VersionRecord, edits: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Validate ``row_id, column, new`` edits against the head; add ``old``; drop no-op edits."""
+def _cells_against(
+    store: VersionStore, head: VersionRecord, edits: pl.DataFrame, current: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, int]:
+    """Validate ``row_id, column, new`` edits against the head; add ``old``; drop no-op edits.
+
+    ``current``: the head's rows already read (``row_id`` + the edited columns), to read them once.
+    """
     for col in (ROW_ID, "column", "new"):
         if col not in edits.columns:
             raise MissingColumnError(f"cell edits need columns row_id, column, new; '{col}' is missing",
                                      col, edits.columns)
     current = store.checkout(head.id)
     schema = current.collect_schema()
-    unknown = sorted(set(edits["column"].unique().to_list()) - set(schema.names()) | ({ROW_ID} & set(edits["column"])))
+    named = set(edits["column"].unique().to_list())
+    unknown = sorted(named - set(schema.names()) | (named & {ROW_ID}))
     if unknown:
         raise MissingColumnError(
             f"cell edits name column(s) {', '.join(map(repr, unknown))} that cannot be edited; "
@@ -135,7 +141,8 @@ def _cells_against(store: VersionStore, head: VersionRecord, edits: pl.DataFrame
         parts.append(part.with_columns(to_text(pl.col("__v"), schema[col]).alias("new")).drop("__v"))
     e = pl.concat(parts)
     ids = e[ROW_ID].unique()
-    old = (store.checkout(head.id, row_ids=ids)
+    rows = current.lazy() if current is not None else store.checkout(head.id, row_ids=ids)
+    old = (rows.join(ids.to_frame().lazy(), on=ROW_ID, how="semi")
            .select(ROW_ID, *[to_text(pl.col(c), schema[c]).alias(c) for c in columns])
            .unpivot(index=ROW_ID, variable_name="column", value_name="old").collect())
     out = e.join(old, on=[ROW_ID, "column"], how="left")
@@ -234,15 +241,15 @@ def apply_changeset(
         rid = pl.scan_parquet(store.path / "base.parquet").collect_schema()[ROW_ID]
         rel = relabel.with_columns(pl.col(ROW_ID).cast(rid))
         stale = pl.Series(ROW_ID, [], dtype=rid)
+        current = store.checkout(head.id, row_ids=rel[ROW_ID]).select(ROW_ID, label).collect()
         if "old_label" in rel.columns:
-            cur = store.checkout(head.id, row_ids=rel[ROW_ID]).select(
-                ROW_ID, pl.col(label).cast(pl.String).alias("__cur"))
-            rel = rel.join(cur.collect(), on=ROW_ID, how="left")
+            cur = current.select(ROW_ID, pl.col(label).cast(pl.String).alias("__cur"))
+            rel = rel.join(cur, on=ROW_ID, how="left")
             is_stale = pl.col("__cur").is_not_null() & ~pl.col("__cur").eq_missing(pl.col("old_label").cast(pl.String))
             stale = rel.filter(is_stale)[ROW_ID]
             rel = rel.filter(~is_stale)
         edits = rel.select(ROW_ID, pl.lit(label).alias("column"), pl.col("new_label").cast(pl.String).alias("new"))
-        cells, no_ops = _cells_against(store, head, edits)
+        cells, no_ops = _cells_against(store, head, edits, current)
         _, rows = store._empty_changes(rid)
         report = {"changeset": counts, "applied": cells.height, "already_so": no_ops,
                   "stale": stale.len(), "stale_rows": stale.head(20).to_list(),
