@@ -9,6 +9,7 @@ Environment (set by ``dataqa app``):
 - ``DATAQA_APP_DATA``: the dataset to open first (default: ``[dataset] path`` in ``dataqa.toml``).
 - ``DATAQA_APP_ROOT``: where to look for ``dataqa.toml`` (default: the working directory).
 - ``DATAQA_WORKSPACE``: overrides the workspace folder (default: ``workspace`` in ``dataqa.toml``).
+- ``DATAQA_LABEL_STUDIO_PORT``: port of the embedded Label Studio (default ``[label_studio] port``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def config() -> ProjectConfig:
         ws = os.environ.get("DATAQA_WORKSPACE")
         if ws:
             cfg = replace(cfg, workspace=str(Path(ws).resolve()))
+        port = os.environ.get("DATAQA_LABEL_STUDIO_PORT")
+        if port and port.isdigit():
+            cfg = replace(cfg, label_studio=replace(cfg.label_studio, port=int(port)))
         st.session_state[_CONFIG] = cfg
     return st.session_state[_CONFIG]
 

@@ -1,6 +1,115 @@
-"""Placeholder until its library part lands."""
+"""Label noise: find suspects, review them inline or in Label Studio, apply fixes as versions."""
 
 import streamlit as st
 
-st.title("Noise")
-st.info("Not available yet: this page needs a library part that is still being built.")
+from dataqa.app import noise, review, state, versioning
+
+st.title("Label noise")
+cfg = state.config()
+cur = state.require_current()
+if cur.label_column is None:
+    st.info("Choose the label column on the Data page first.")
+    st.stop()
+if not noise.available():
+    st.info("Label-noise detection is not available yet (the labeling module is being built).")
+    st.stop()
+
+# --- detect -----------------------------------------------------------------------------------------
+c1, c2 = st.columns([3, 1])
+c1.caption(f"The fixed baseline ({cfg.baseline.model}) predicts `{cur.label_column}` out of fold "
+           f"({cfg.baseline.folds} folds, seed {cfg.baseline.seed}); cleanlab flags rows whose given "
+           "label the model finds unlikely. Results are cached per dataset version.")
+if c2.button("Find label noise", type="primary", key="noise.run"):
+    bar = st.progress(0.0, text="starting...")
+    with state.guard("Label-noise detection failed"):
+        result = noise.detect(cfg, cur, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
+        bar.progress(1.0, text="done")
+        state.put("noise", result)
+
+result = state.get("noise")
+if result is None:
+    st.info("Press **Find label noise** to rank the rows by label quality.")
+    st.stop()
+
+m = st.columns(len(result.counts) + 1)
+m[0].metric("Rows", f"{result.rows:,}")
+for col, (kind, n) in zip(m[1:], result.counts.items()):
+    col.metric(kind.replace("_", " "), n)
+left, right = st.columns(2)
+with left:
+    st.caption("Estimated noise rate per class")
+    st.dataframe(result.per_class, hide_index=True)
+with right:
+    st.caption("Given (rows) vs suggested (columns) label, flagged rows")
+    st.dataframe(result.confusion, hide_index=True)
+
+# --- review queue and inline fixes ----------------------------------------------------------------------
+st.subheader("Review queue")
+only = st.checkbox("Label issues only", value=True, key="noise.only")
+n = st.slider("Rows in the queue", 5, 200, 25, key="noise.top")
+queue = noise.queue(result, n, label_issues_only=only)
+st.caption("Worst first. Set **fix** to correct a label here (small edits); send the rest to Label Studio.")
+edited = st.data_editor(queue, key=f"noise.editor.{cur.fingerprint}", hide_index=True,
+                        disabled=[c for c in queue.columns if c != "fix"],
+                        column_config=noise.editor_config(result))
+fixes = noise.fixes_from_editor(edited)
+if st.button(f"Save {fixes.height} fix(es) as a new version", key="noise.save", disabled=fixes.height == 0):
+    with state.guard("The fixes were not saved"):
+        rec = versioning.edit_labels(cfg, cur, fixes)
+        state.set_current(versioning.open_version(cfg, rec.id))
+        st.session_state["noise.flash"] = f"{rec.id}: {rec.message}"
+        st.rerun()
+if "noise.flash" in st.session_state:
+    st.success(st.session_state.pop("noise.flash"))
+
+# --- Label Studio -----------------------------------------------------------------------------------------
+st.subheader("Review in Label Studio")
+with state.guard("Label Studio"):
+    ls = review.status(cfg)
+    if not ls["running"]:
+        st.caption("The embedded Label Studio runs on 127.0.0.1 with its data in the workspace "
+                   + ("(first start: about half a minute to set up its database)." if not ls["initialised"] else "."))
+        if st.button("Start Label Studio", key="noise.ls_start"):
+            with st.spinner("Starting Label Studio..."):
+                review.start(cfg)
+            st.rerun()
+        st.stop()
+    st.caption(f"Label Studio at {ls['url']}" + (" (your server)" if ls["external"] else
+                                                 f" · log in as `{review.admin_login(cfg)}`, password in "
+                                                 f"`{cfg.workspace_path / 'labelstudio' / 'credentials'}`"))
+    project = st.text_input("Project", value=st.session_state.get("noise.project")
+                            or review.project_title(result.dataset), key="noise.project_input")
+    top = st.number_input("Send the worst N suspects", 1, 5000, 50, key="noise.push_top")
+    p1, p2, p3 = st.columns(3)
+    if p1.button("Send to Label Studio", key="noise.push"):
+        bar = st.progress(0.0, text="sending...")
+        res = review.push(cfg, result.suspects_path, top=int(top), project=project,
+                          on_batch=lambda d, t: bar.progress(d / max(t, 1), text=f"{d}/{t} tasks"))
+        st.session_state["noise.project"] = res.project_title
+        st.session_state["noise.pushed"] = (res.summary(), res.url)
+    if "noise.pushed" in st.session_state:
+        summary, url = st.session_state["noise.pushed"]
+        st.success(summary)
+        st.link_button("Open the project in Label Studio", url)
+    if p2.button("Pull reviews", key="noise.pull"):
+        with st.spinner("Reading annotations..."):
+            cs = review.pull(cfg, project, cur.path, cur.id_column)
+        st.session_state["noise.changeset"] = cs
+    if not ls["external"] and p3.button("Stop Label Studio", key="noise.ls_stop"):
+        review.stop(cfg)
+        st.rerun()
+
+cs = st.session_state.get("noise.changeset")
+if cs is not None:
+    st.caption(cs.summary())
+    st.dataframe(cs.frame, hide_index=True)
+    n_relabel = cs.counts.get("relabel", 0)
+    if n_relabel == 0:
+        st.info("No relabels to apply yet: confirmed or unsure rows change nothing.")
+    elif st.button(f"Apply {n_relabel} relabel(s) as a new version", type="primary", key="noise.apply"):
+        with state.guard("The review was not applied"):
+            rec = versioning.apply_review(cfg, cur, cs.frame, cs.meta)
+            state.set_current(versioning.open_version(cfg, rec.id))
+            del st.session_state["noise.changeset"]
+            st.session_state["noise.flash"] = f"{rec.id}: {rec.message}"
+            st.rerun()

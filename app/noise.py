@@ -1,0 +1,86 @@
+"""Label-noise detection for the Label noise page: cached per dataset version, review queue, fixes.
+
+The detection result is reduced to a ``NoiseView``: the suspects table (the shared contract:
+``row_id, given_label, suggested_label, label_score, is_label_issue, ..., features``, worst
+first), written once to ``<workspace>/noise/<fingerprint>.suspects.parquet`` for Label Studio.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import polars as pl
+import streamlit as st
+
+from dataqa.config import ProjectConfig
+
+if TYPE_CHECKING:
+    from dataqa.app.state import Current
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class NoiseView:
+    """What the page shows of one detection run."""
+
+    dataset: str
+    rows: int
+    counts: dict[str, int]
+    """Flagged rows per issue kind (``label``, ``outlier``, ``near_duplicate``...)."""
+    per_class: pl.DataFrame
+    confusion: pl.DataFrame
+    suspects: pl.DataFrame
+    suspects_path: str
+    classes: tuple[str, ...]
+
+
+def available() -> bool:
+    """True when the label-noise library part is installed."""
+    try:
+        return importlib.util.find_spec("dataqa.labeling.noise") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None = None) -> NoiseView:
+    """Find label noise in the current dataset (cached per fingerprint, label and baseline config)."""
+    out = cfg.workspace_path / "noise" / f"{cur.fingerprint.replace(':', '-')}.suspects.parquet"
+    return _detect(cur.path, cur.fingerprint, cur.name, cur.version, cur.label_column, cur.id_column,
+                   str(out), repr(cfg.baseline), _cfg=cfg, _progress=progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _detect(path: str, fingerprint: str, name: str, version: str | None, label: str | None,
+            id_column: str | None, out: str, baseline_key: str, *, _cfg: ProjectConfig,
+            _progress: Progress | None) -> NoiseView:
+    raise NotImplementedError("label-noise detection is not available yet")
+
+
+def queue(view: NoiseView, n: int, *, label_issues_only: bool = True) -> pl.DataFrame:
+    """The first ``n`` suspects (worst first) with an empty ``fix`` column for inline edits."""
+    s = view.suspects
+    if label_issues_only and "is_label_issue" in s.columns:
+        s = s.filter(pl.col("is_label_issue"))
+    head = ["row_id", "given_label", "suggested_label", "label_score"]
+    rest = [c for c in s.columns if c not in head and not c.startswith("is_") and not c.endswith("_score")]
+    return s.head(n).select(pl.lit(None, pl.String).alias("fix"), *head, *rest)
+
+
+def editor_config(view: NoiseView) -> dict[str, Any]:
+    """``st.data_editor`` column config: ``fix`` is a choice among the classes."""
+    return {
+        "fix": st.column_config.SelectboxColumn("fix", options=list(view.classes),
+                                                help="The correct label (leave empty to keep the given one)"),
+        "label_score": st.column_config.NumberColumn("label score", format="%.3f"),
+    }
+
+
+def fixes_from_editor(edited: Any) -> pl.DataFrame:
+    """``row_id, new`` for every row whose ``fix`` was set to a label other than the given one."""
+    df = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    return (df.filter(pl.col("fix").is_not_null() & (pl.col("fix") != pl.col("given_label").cast(pl.String)))
+            .select("row_id", pl.col("fix").alias("new")))
