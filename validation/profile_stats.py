@@ -95,10 +95,10 @@ def fill_pass1(cp: ColumnProfile, row: dict[str, Any], key: str, dtype: pl.DataT
         cp.notes.append("all values are null")
     if cp.kind == "numeric":
         q = row[f"{key}_q"] or []
-        cp.min, cp.max, cp.mean, cp.std = (row[f"{key}_min"], row[f"{key}_max"],
-                                           row[f"{key}_mean"], row[f"{key}_std"])
-        cp.min, cp.max = (None if v is None else float(v) for v in (cp.min, cp.max))
-        cp.quantiles = {k: q[i] if q else None for k, i in SHOWN.items()}
+        # an overflowing mean/std of huge values is "unknown", as JSON has no inf
+        cp.min, cp.max, cp.mean, cp.std = (_num(row[f"{key}_{s}"])
+                                           for s in ("min", "max", "mean", "std"))
+        cp.quantiles = {k: _num(q[i]) if q else None for k, i in SHOWN.items()}
         if dtype.is_float():
             cp.nan_count, cp.inf_count = int(row[f"{key}_nan"]), int(row[f"{key}_inf"])
             if cp.nan_count or cp.inf_count:
@@ -118,10 +118,20 @@ def fill_pass1(cp: ColumnProfile, row: dict[str, Any], key: str, dtype: pl.DataT
                             "text; the column is read as text")
 
 
+def _num(v: Any) -> float | None:
+    return float(v) if v is not None and math.isfinite(v) else None
+
+
 def _edges(lo: float, hi: float, bins: int) -> list[float]:
-    if hi <= lo:  # constant column: one bin around the value
-        return [lo - 0.5, lo + 0.5]
-    return [float(v) for v in np.linspace(lo, hi, bins + 1)]
+    # np.unique: a span tiny next to the values' magnitude would give repeated edges
+    # step from hi/bins - lo/bins: hi - lo overflows for values near the float limits
+    step = hi / bins - lo / bins
+    raw = [lo + i * step for i in range(bins)] + [hi]
+    edges = np.unique(np.asarray(raw, dtype=float)) if hi > lo else np.array([lo])
+    if len(edges) < 2:  # constant column: one bin around the value
+        d = max(0.5, abs(lo) * 1e-6)
+        return [lo - d, lo + d]
+    return [float(v) for v in edges]
 
 
 def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str, Any],
@@ -138,7 +148,9 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
             out.append(c.drop_nulls().n_unique().alias(f"{key}_nunique"))
         q = row1[f"{key}_q"]
         if q and q[0] is not None:
-            out.append(x.hist(bins=_edges(q[0], q[-1], bins)).implode().alias(f"{key}_hist"))
+            edges = _edges(q[0], q[-1], bins)
+            out.append(x.hist(bins=edges).implode().alias(f"{key}_hist"))
+            cp.histogram = Histogram(edges=edges, counts=[])
             if cp.kind == "numeric":
                 breaks = ref_breaks if ref_breaks is not None else sorted(set(q[1:-1]))
                 edges = [-math.inf, *breaks, math.inf]
@@ -167,12 +179,10 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
         return
     if f"{key}_nunique" in row:
         cp.distinct, cp.distinct_exact = int(row[f"{key}_nunique"]), True
-    if f"{key}_hist" in row:
-        q = row1[f"{key}_q"]
-        edges = _edges(q[0], q[-1], len(row[f"{key}_hist"]))
+    if f"{key}_hist" in row and cp.histogram is not None:
+        cp.histogram.counts = [int(n) for n in row[f"{key}_hist"]]
         if cp.kind == "temporal":  # charts take epoch milliseconds
-            edges = [e * _ms_factor(dtype) for e in edges]
-        cp.histogram = Histogram(edges=edges, counts=[int(n) for n in row[f"{key}_hist"]])
+            cp.histogram.edges = [e * _ms_factor(dtype) for e in cp.histogram.edges]
     if f"{key}_drift" in row and cp.drift_bins is not None:
         cp.drift_bins.counts = [int(n) for n in row[f"{key}_drift"]]
     if f"{key}_vc" in row:
