@@ -28,11 +28,10 @@ def push(
     """
     from dataqa.config import load_config
     from dataqa.labeling.labelstudio.push import push_suspects
-    from dataqa.labeling.labelstudio.settings import resolve_connection
 
     try:
         cfg = load_config()
-        result = push_suspects(suspects, connection=resolve_connection(cfg), top=top,
+        result = push_suspects(suspects, top=top,
                                project=project or cfg.label_studio.project,
                                include_unflagged=include_unflagged, review_csv=csv)
         typer.echo(result.summary())
@@ -56,14 +55,12 @@ def pull(
 
     from dataqa.config import load_config
     from dataqa.labeling.labelstudio.pull import pull_reviews
-    from dataqa.labeling.labelstudio.settings import resolve_connection
 
     try:
         cfg = load_config()
         data = dataset or cfg.resolve(cfg.dataset.path)
         ids = id_column or (cfg.dataset.id_column if dataset is None else None)
-        cs = pull_reviews(project or cfg.label_studio.project, dataset=data, id_column=ids,
-                          connection=resolve_connection(cfg))
+        cs = pull_reviews(project or cfg.label_studio.project, dataset=data, id_column=ids)
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(cs.meta["project"])).strip("_") or "project"
         path = cs.write(out or cfg.workspace_path / "changesets" / f"{slug}.parquet")
         typer.echo(f"{cs.summary()} -> {path}")

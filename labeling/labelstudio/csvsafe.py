@@ -13,7 +13,8 @@ from pathlib import Path
 import polars as pl
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_TRIGGER_RE = "^[=+\\-@\t\r]"
+# Values already starting with quotes before a trigger get one more, so that restoring is exact.
+_TRIGGER_RE = "^'*[=+\\-@\t\r]"
 
 
 def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
@@ -38,7 +39,7 @@ def restore_formula_text(df: pl.DataFrame) -> pl.DataFrame:
     """Undo :func:`neutralise_formulas` (drop the ``'`` before a trigger character)."""
     text = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
-        pl.when(pl.col(c).str.contains("^'[=+\\-@\t\r]")).then(pl.col(c).str.slice(1))
+        pl.when(pl.col(c).str.contains("^'+[=+\\-@\t\r]")).then(pl.col(c).str.slice(1))
         .otherwise(pl.col(c)).alias(c)
         for c in text
     )

@@ -15,7 +15,6 @@ Without label-studio installed the tests are skipped, unless ``DATAQA_REQUIRE_LA
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -28,11 +27,7 @@ from dataqa.labeling.labelstudio.server import EmbeddedServer, find_binary, free
 from dataqa.labeling.labelstudio.settings import Connection, ServerPaths, read_token_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ls_helpers import LS  # noqa: E402
-
-TEMPLATE = Path(os.environ.get("DATAQA_LS_TEMPLATE",
-                               Path.home() / ".cache" / "dataqa" / "ls-test-template-1.23.2"))
-
+from ls_helpers import LS, seed_workspace  # noqa: E402
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
@@ -48,34 +43,6 @@ def _binary_or_skip() -> str:
         if os.environ.get("DATAQA_REQUIRE_LABEL_STUDIO") == "1":
             pytest.fail(str(exc))
         pytest.skip(f"label-studio not installed: {exc}")
-
-
-def ensure_template() -> Path:
-    """The cached initialised data folder (built on first use: slow)."""
-    if (TEMPLATE / "initialised").is_file():
-        return TEMPLATE
-    building = TEMPLATE.with_name(f"{TEMPLATE.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    srv = EmbeddedServer(ServerPaths(building))
-    try:
-        srv.initialise(timeout=900)
-    except LabelStudioError as exc:
-        print(f"building the Label Studio template failed:\n{exc}", file=sys.stderr)
-        raise
-    (building / "server.log").unlink(missing_ok=True)
-    try:
-        building.rename(TEMPLATE)
-    except OSError:  # another session built it first
-        shutil.rmtree(building, ignore_errors=True)
-    return TEMPLATE
-
-
-def seed_workspace(workspace: Path) -> Path:
-    """Copy the template into ``<workspace>/labelstudio`` (an initialised embedded server folder)."""
-    root = workspace / "labelstudio"
-    shutil.copytree(ensure_template(), root)
-    os.chmod(root, 0o700)
-    return root
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,12 +14,43 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from dataqa.labeling.labelstudio.client import LabelStudioSession
+from dataqa.errors import LabelStudioError
 from dataqa.labeling.labelstudio.server import EmbeddedServer
-from dataqa.labeling.labelstudio.settings import Connection, Secret
+from dataqa.labeling.labelstudio.settings import Connection, Secret, ServerPaths
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_data" / "diamonds_dirty.csv"
+TEMPLATE = Path(os.environ.get("DATAQA_LS_TEMPLATE",
+                               Path.home() / ".cache" / "dataqa" / "ls-test-template-1.23.2"))
 CLASSES = ["Fair", "Good", "Very Good", "Premium", "Ideal"]
+
+
+def ensure_template() -> Path:
+    """The cached initialised data folder (built on first use: slow)."""
+    if (TEMPLATE / "initialised").is_file():
+        return TEMPLATE
+    building = TEMPLATE.with_name(f"{TEMPLATE.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    srv = EmbeddedServer(ServerPaths(building))
+    try:
+        srv.initialise(timeout=900)
+    except LabelStudioError as exc:
+        print(f"building the Label Studio template failed:\n{exc}", file=sys.stderr)
+        raise
+    (building / "server.log").unlink(missing_ok=True)
+    try:
+        building.rename(TEMPLATE)
+    except OSError:  # another session built it first
+        shutil.rmtree(building, ignore_errors=True)
+    return TEMPLATE
+
+
+def seed_workspace(workspace: Path) -> Path:
+    """Copy the template into ``<workspace>/labelstudio`` (an initialised embedded server folder)."""
+    root = workspace / "labelstudio"
+    shutil.copytree(ensure_template(), root)
+    os.chmod(root, 0o700)
+    return root
 
 
 @dataclass

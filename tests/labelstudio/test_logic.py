@@ -1,0 +1,71 @@
+"""Pure logic without a server: the majority rule, the label view, CSV neutralisation."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from dataqa.labeling.labelstudio.csvsafe import FORMULA_TRIGGERS, neutralise_formulas, restore_formula_text
+from dataqa.labeling.labelstudio.pull import decide, votes_frame
+from dataqa.labeling.labelstudio.settings import Connection, Secret
+from dataqa.labeling.labelstudio.suspects import label_config
+
+from ls_helpers import choice
+
+
+def _task(tid: int, row: int, given: str, *votes: tuple[int, str, bool]) -> dict:
+    return {"id": tid, "data": {"row_id": row, "given_label": given},
+            "annotations": [{"completed_by": u, "result": choice(lab) if lab else [], "was_cancelled": c,
+                             "updated_at": f"2026-01-0{u}T00:00:00Z"} for u, lab, c in votes]}
+
+
+def test_majority_rule_on_a_hand_computed_table() -> None:
+    tasks = [
+        _task(1, 0, "A", (1, "B", False), (2, "B", False), (3, "A", False)),  # 2-1 -> relabel B
+        _task(2, 1, "A", (1, "A", False), (2, "B", False)),                   # 1-1 -> tie
+        _task(3, 2, "A", (1, "unsure", False), (2, "A", False), (3, "unsure", False)),  # unsure
+        _task(4, 3, "A", (1, "A", False), (2, "B", True)),                    # cancelled: confirmed
+        _task(5, 4, "A", (1, None, False)),                                   # no choice: dropped
+        _task(6, 99, "A", (2, "C", False)),                                   # not in data: orphan
+    ]
+    users = {1: "ann", 2: "bob", 3: "cy"}
+
+    out = decide(votes_frame(tasks, users), pl.Series([0, 1, 2, 3, 4]), "p")
+
+    assert out.select("row_id", "kind", "old_label", "new_label", "annotators", "annotated_at").rows() == [
+        ("0", "relabel", "A", "B", "ann,bob,cy", "2026-01-03T00:00:00Z"),
+        ("1", "tie", "A", None, "ann,bob", "2026-01-02T00:00:00Z"),
+        ("2", "unsure", "A", None, "ann,bob,cy", "2026-01-03T00:00:00Z"),
+        ("3", "confirmed", "A", "A", "ann", "2026-01-01T00:00:00Z"),
+        ("99", "orphan", "A", "C", "bob", "2026-01-02T00:00:00Z"),
+    ]
+
+
+def test_label_view_escapes_class_names_and_adds_unsure() -> None:
+    xml = label_config(["a<b", 'say "hi"'])
+    assert '<Choice value="a&lt;b"/>' in xml and "<Choice value='say \"hi\"'/>" in xml
+    assert xml.count("<Choice ") == 3 and '<Choice value="unsure"/>' in xml
+
+
+def test_secret_never_prints_itself() -> None:
+    s = Secret("tok-123456")
+    conn = Connection("http://127.0.0.1:1", s)
+    assert "tok-123456" not in f"{s} {s!r} {conn} {conn!r}"
+    assert s.redact("a tok-123456 b") == "a *** b"
+
+
+text = st.text(alphabet=st.sampled_from(list("=+-@\t\r'abc1 ")), max_size=8)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.none(), text), min_size=1, max_size=6))
+def test_neutralised_text_never_starts_a_formula_and_round_trips(values: list[str | None]) -> None:
+    df = pl.DataFrame({"v": values, "n": list(range(len(values)))}, schema={"v": pl.String, "n": pl.Int64})
+
+    safe = neutralise_formulas(df)
+
+    assert not any(v.startswith(FORMULA_TRIGGERS) for v in safe["v"].drop_nulls())
+    assert_frame_equal(safe["n"].to_frame(), df["n"].to_frame())
+    assert_frame_equal(restore_formula_text(safe), df)
