@@ -6,3 +6,26 @@
 * :mod:`.push` — ``push_suspects(...) -> PushResult``.
 * :mod:`.pull` — ``pull_reviews(...) -> Changeset``.
 """
+
+from dataqa.labeling.labelstudio.changeset import Changeset, read_changeset
+from dataqa.labeling.labelstudio.pull import pull_reviews
+from dataqa.labeling.labelstudio.push import PushResult, push_suspects
+from dataqa.labeling.labelstudio.server import EmbeddedServer, ServerStatus
+from dataqa.labeling.labelstudio.settings import Connection, Secret, resolve_connection, server_paths
+from dataqa.labeling.labelstudio.suspects import Suspects, read_suspects
+
+__all__ = [
+    "Changeset",
+    "Connection",
+    "EmbeddedServer",
+    "PushResult",
+    "Secret",
+    "ServerStatus",
+    "Suspects",
+    "pull_reviews",
+    "push_suspects",
+    "read_changeset",
+    "read_suspects",
+    "resolve_connection",
+    "server_paths",
+]

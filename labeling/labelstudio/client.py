@@ -108,7 +108,8 @@ def connect(conn: Connection, *, timeout: float = 60.0) -> LabelStudioSession:
     """
     with translate_errors(conn, "connecting"):
         # max_retries=0: an unreachable server fails at once instead of backing off.
-        sdk = LabelStudio(base_url=conn.url, api_key=conn.token.reveal(), timeout=timeout,
-                          max_retries=0)
+        sdk = LabelStudio(  # type: ignore[no-untyped-call]
+            base_url=conn.url, api_key=conn.token.reveal(), timeout=timeout,
+            max_retries=0)
         me = sdk.users.whoami()
     return LabelStudioSession(conn=conn, sdk=sdk, user_email=str(me.email or me.id))

@@ -168,7 +168,7 @@ class EmbeddedServer:
     def initialised(self) -> bool:
         """Whether the data folder holds a migrated database, the admin and its token file."""
         p = self.paths
-        return p.initialised_marker.is_file() and p.token_file.is_file() and p.data_dir.is_dir()
+        return bool(p.initialised_marker.is_file() and p.token_file.is_file() and p.data_dir.is_dir())
 
     def _env(self, admin: tuple[str, str, Secret] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
