@@ -93,3 +93,14 @@ def screenshot(page, name: str) -> Path:
         DOC_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, DOC_SHOTS / path.name)
     return path
+
+
+def load_ls_fixtures():
+    """The Label Studio tests' fixture module (its cached, initialised server template)."""
+    import importlib.util
+
+    path = REPO / "tests" / "labelstudio" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("dataqa_ls_fixtures", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
