@@ -1,0 +1,212 @@
+"""Compile checks into expressions and build the engine's single lazy query.
+
+The query (one scan of the data)::
+
+    base.select(row_id, idx, <per-row failure flags>, <columns needed for failing values>,
+                <every aggregate, broadcast as a scalar column>)
+        .filter(<any flag> | idx == 0)       # failing rows only (+ row 0 to carry the scalars)
+        .select(row_id, idx, flags, <failing value as text, computed on failing rows only>,
+                scalars)
+
+Failure counts are sums of the flags over that small frame (a non-failing row has every flag
+False), so no second pass over the data is needed. Default failing values are cast to text only
+for failing rows; a check's own ``MapResult.value`` is computed before the filter (it may look
+at other rows) but only where the row fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+import polars as pl
+
+from dataqa.errors import DataqaError
+from dataqa.validation.model import CheckSpec
+from dataqa.validation.registry import ENGINE_KWARGS, AggResult, CheckDef, MapResult, get_check
+from dataqa.validation.report import CheckResult
+
+#: Internal column holding the 0-based row position.
+IDX = "__dataqa_idx__"
+ROW_ID = "row_id"
+N_ROWS = "__dataqa_n__"
+
+#: Engine kwargs a check function still receives when its signature names them.
+_PASSED_THROUGH = ("mostly", "row_condition", "condition_parser")
+
+
+@dataclass(eq=False)
+class Compiled:
+    """One check, compiled: its expressions (map / agg) or its external runner."""
+
+    index: int
+    spec: CheckSpec
+    kind: str
+    map: MapResult | None = None
+    agg: AggResult | None = None
+    external: Callable[..., Any] | None = None
+
+    @property
+    def flag(self) -> str:
+        return f"__u{self.index}"
+
+    @property
+    def value(self) -> str:
+        return f"__v{self.index}"
+
+    @property
+    def evaluated(self) -> str:
+        return f"__e{self.index}"
+
+    def agg_name(self, key: str) -> str:
+        return f"__a{self.index}_{key}"
+
+    @property
+    def has_flag(self) -> bool:
+        return self.kind == "map" or (self.agg is not None and self.agg.unexpected is not None)
+
+
+@lru_cache(maxsize=None)
+def _accepts(fn: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(inspect.signature(fn).parameters)
+
+
+def check_kwargs(spec: CheckSpec, fn: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """The spec's kwargs for the check function (engine kwargs only if its signature names them)."""
+    kw = {k: v for k, v in spec.kwargs.items() if k not in ENGINE_KWARGS}
+    if fn is not None:
+        names = _accepts(fn)
+        kw.update({k: spec.kwargs[k] for k in _PASSED_THROUGH if k in names and k in spec.kwargs})
+    return kw
+
+
+def call_check(cdef: CheckDef, spec: CheckSpec, schema: pl.Schema) -> Any:
+    """Call a check function with the spec's kwargs; map/aggregate checks whose signature has a
+    ``schema`` parameter receive the data schema (table checks always get it first)."""
+    kwargs = check_kwargs(spec, cdef.fn)
+    if cdef.kind == "table":
+        return cdef.fn(schema, **kwargs)
+    if "schema" in _accepts(cdef.fn):
+        kwargs["schema"] = schema
+    return cdef.fn(**kwargs)
+
+
+def result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
+    """A ``CheckResult`` for ``spec``."""
+    return CheckResult(
+        check=spec.name, label=spec.display, suite_file=spec.suite_file, location=spec.location,
+        columns=spec.columns, severity=spec.severity, outcome=outcome,  # type: ignore[arg-type]
+        kwargs={k: v for k, v in spec.kwargs.items() if k not in ("meta",)}, **kw,
+    )
+
+
+def default_value(spec: CheckSpec) -> pl.Expr:
+    """The failing value as text: the column, or ``a=1, b=null`` for several columns."""
+    cols = spec.columns
+    if len(cols) == 1:
+        return pl.col(cols[0]).cast(pl.String)
+    if not cols:
+        return pl.lit(None, dtype=pl.String)
+    return pl.concat_str(
+        [pl.concat_str([pl.lit(f"{c}="), pl.col(c).cast(pl.String).fill_null("null")]) for c in cols],
+        separator=", ",
+    )
+
+
+def compile_check(spec: CheckSpec, index: int, schema: pl.Schema) -> Compiled | CheckResult:
+    """Compile one spec into expressions, or an ``error`` result explaining why it can't run."""
+    try:
+        cdef: CheckDef = get_check(spec.name, spec.location)
+        if cdef.kind != "table":
+            missing = [c for c in spec.columns if c not in schema]
+            if missing:
+                return result(spec, "error", message=f"column '{missing[0]}' is not in the data; "
+                              f"columns are {', '.join(schema.names())}")
+        if cdef.kind == "map":
+            return Compiled(index, spec, "map", map=call_check(cdef, spec, schema))
+        if cdef.kind in ("aggregate", "table"):
+            return Compiled(index, spec, "agg", agg=call_check(cdef, spec, schema))
+        return Compiled(index, spec, "external", external=cdef.fn)
+    except DataqaError:
+        raise
+    except Exception as exc:  # a check's own bug or bad kwargs: recorded, never fatal
+        return result(spec, "error", message=f"{type(exc).__name__}: {exc}")
+
+
+def _evaluated_expr(c: Compiled) -> pl.Expr:
+    assert c.map is not None
+    eligible = c.map.eligible
+    if eligible is None:
+        cols = c.spec.columns
+        if len(cols) == 1:  # null_count is a bitmap popcount: far cheaper than summing a mask
+            return pl.len() - pl.col(cols[0]).null_count()
+        return pl.all_horizontal([pl.col(x).is_not_null() for x in cols]).sum() if cols else pl.len()
+    if eligible.meta.is_literal():  # pl.lit(True): every row (a literal sums to 1, not n)
+        return pl.len().cast(pl.Int64) * eligible.cast(pl.Int64)
+    return eligible.sum()
+
+
+def _flag_expr(c: Compiled) -> pl.Expr:
+    if c.kind == "map":
+        assert c.map is not None
+        cols = c.spec.columns
+        eligible = c.map.eligible
+        if eligible is None:
+            eligible = pl.all_horizontal([pl.col(x).is_not_null() for x in cols]) if cols else pl.lit(True)
+        return (eligible & c.map.valid.not_().fill_null(False)).fill_null(False)
+    assert c.agg is not None and c.agg.unexpected is not None
+    return c.agg.unexpected.fill_null(False)
+
+
+def scalar_exprs(compiled: list[Compiled]) -> list[pl.Expr]:
+    """Every one-value expression: row count, evaluated counts, the aggregate checks' values."""
+    scalars: list[pl.Expr] = [pl.len().alias(N_ROWS)]
+    for c in compiled:
+        if c.kind == "map":
+            scalars.append(_evaluated_expr(c).alias(c.evaluated))
+        elif c.kind == "agg":
+            assert c.agg is not None
+            scalars += [e.alias(c.agg_name(k)) for k, e in c.agg.exprs.items()]
+    return scalars
+
+
+def build_query(base: pl.LazyFrame, compiled: list[Compiled]) -> pl.LazyFrame:
+    """The single query over ``base`` (which has ``ROW_ID`` and ``IDX``) for ``compiled``."""
+    flags: list[pl.Expr] = []
+    pre_values: list[pl.Expr] = []
+    post_values: list[pl.Expr] = []
+    scalars = scalar_exprs(compiled)
+    needed: dict[str, None] = {}
+    for c in compiled:
+        if not c.has_flag:
+            continue
+        flag = _flag_expr(c)
+        flags.append(flag.alias(c.flag))
+        custom = c.map.value if c.map is not None else None
+        if custom is not None:
+            pre_values.append(pl.when(flag).then(custom.cast(pl.String)).alias(c.value))
+        else:
+            needed.update(dict.fromkeys(c.spec.columns))
+            post_values.append(pl.when(pl.col(c.flag)).then(default_value(c.spec)).alias(c.value))
+    flag_names = [c.flag for c in compiled if c.has_flag]
+    keep = pl.col(IDX) == 0
+    if flag_names:
+        keep = keep | pl.any_horizontal([pl.col(f) for f in flag_names])
+    scalar_names = [s.meta.output_name() for s in scalars]
+    return (base.select(ROW_ID, IDX, *flags, *pre_values, *needed, *scalars)
+            .filter(keep)
+            .select(ROW_ID, IDX, *flag_names, *[c.value for c in compiled if c.has_flag
+                                                and c.map is not None and c.map.value is not None],
+                    *post_values, *scalar_names))
+
+
+def probe_check(base: pl.LazyFrame, c: Compiled) -> str | None:
+    """Run one check's query alone; the error message if it cannot be evaluated."""
+    try:
+        build_query(base, [c]).collect()
+        return None
+    except Exception as exc:  # noqa: BLE001 - whatever polars raises, it becomes the message
+        text = str(exc)
+        return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
