@@ -322,3 +322,49 @@ def test_shipped_example_model_matches_pandera(tmp_path: Path) -> None:
     expected = pandera_failures(mod.Diamonds, df)
     assert any(check == "depth_matches_dimensions" for _, check, _ in expected)
     assert dataqa_failures(load_pandera_module(src), df, tmp_path) == expected
+
+
+# --- pandas API: where pandera's pandas backend differs, a pandas schema follows it -------------
+def pandas_failures(schema: Any, df: pl.DataFrame) -> set[Failure]:
+    """pandera's pandas backend on ``df.to_pandas()`` (row index = position)."""
+    from pandera.errors import SchemaErrors
+
+    try:
+        schema.validate(df.to_pandas(), lazy=True)
+    except SchemaErrors as exc:
+        records = exc.failure_cases.to_dict("records")
+    else:
+        return set()
+    out: set[Failure] = set()
+    for r in records:
+        check = str(r["check"]).split("(")[0]
+        column = r["column"] if r["schema_context"] == "Column" else (
+            r["failure_case"] if check in _COLUMN_ERRORS else None)
+        index = None if r["index"] is None or r["index"] != r["index"] else int(r["index"])
+        out.add((column, check, index))
+    return out
+
+
+def test_pandas_api_schema_matches_pandera_pandas(tmp_path: Path) -> None:
+    """NaN counts as missing (value checks skip it), nulls are never duplicates, and
+    report_duplicates is honoured: the pandas backend's rules, not the polars backend's."""
+    import pandera.pandas as ppa
+    from pandera.io import pandas_io
+
+    schema = ppa.DataFrameSchema({
+        "n": ppa.Column(int, [ppa.Check.ge(0), ppa.Check.isin([0, 1, 2, 5])], unique=True,
+                        report_duplicates="exclude_first"),
+        "f": ppa.Column(float, [ppa.Check.le(1.0), ppa.Check.ge(0.0, ignore_na=False)],
+                        nullable=True, unique=True),
+        "s": ppa.Column(str, [ppa.Check.str_matches("a"), ppa.Check.str_length(1, 2)],
+                        nullable=True, unique=True),
+        "i": ppa.Column(int),
+    }, unique=["n", "s"])
+    df = pl.DataFrame({"n": [0, 1, -1, 5, 5, 7, 5], "f": [0.5, NAN, None, 2.0, 0.5, NAN, 0.1],
+                       "s": ["a", "ba", None, "abc", None, "a", "ab"],
+                       "i": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    (tmp_path / "pd.yaml").write_text(pandas_io.to_yaml(schema))
+    expected = pandas_failures(schema, df)
+    assert ("f", "greater_than_or_equal_to", 1) in expected       # NaN fails ignore_na=False
+    assert ("n", "field_uniqueness", 3) not in expected           # exclude_first
+    assert dataqa_failures(load_pandera_yaml(tmp_path / "pd.yaml"), df, tmp_path) == expected

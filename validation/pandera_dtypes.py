@@ -80,7 +80,8 @@ def parse_dtype(text: Any) -> pl.DataType:
 
 
 def _instantiate(dtype: Any) -> pl.DataType:
-    return dtype() if isinstance(dtype, type) else dtype
+    out: pl.DataType = dtype() if isinstance(dtype, type) else dtype
+    return out
 
 
 def _from_repr(text: str) -> Any:

@@ -57,6 +57,7 @@ class PanderaColumn:
     required: bool = True
     checks: tuple[PanderaCheck, ...] = ()
     line: int | None = None
+    report_duplicates: str = "all"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class PanderaSchema:
     unique: tuple[tuple[str, ...], ...] = ()
     coerce: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: ``polars`` or ``pandas``: which pandera backend's semantics to follow where they differ
+    #: (pandas: NaN is missing, nulls are never duplicates, ``report_duplicates`` is honoured).
+    api: str = "polars"
+    report_duplicates: str = "all"
 
 
 def _custom_names() -> list[str]:
@@ -158,18 +163,22 @@ def compile_schema(schema: PanderaSchema, path: str, name: str) -> Suite:
     if required:
         add("pandera.column_in_dataframe", {"required": required}, f"{path}[columns]",
             f"{frame}: column_in_dataframe", "column_in_dataframe", None)
+    pandas = schema.api == "pandas"
     for subset in schema.unique:
-        add("pandera.multiple_fields_uniqueness", {"column_list": list(subset)}, f"{path}[unique]",
+        kw: dict[str, Any] = {"column_list": list(subset)}
+        if pandas:
+            kw["report_duplicates"] = schema.report_duplicates
+        add("pandera.multiple_fields_uniqueness", kw, f"{path}[unique]",
             f"{frame}: multiple_fields_uniqueness({', '.join(subset)})",
             "multiple_fields_uniqueness", None)
     for col in schema.columns:
-        _compile_column(col, schema.coerce, add)
+        _compile_column(col, schema.coerce, add, pandas)
     for chk in schema.checks:
-        _compile_check(chk, None, None, frame, add)
+        _compile_check(chk, None, None, frame, add, pandas)
     return Suite(name=name, path=path, checks=tuple(specs), notes=schema.notes)
 
 
-def _compile_column(col: PanderaColumn, coerce_all: bool, add: Any) -> None:
+def _compile_column(col: PanderaColumn, coerce_all: bool, add: Any, pandas: bool) -> None:
     optional = not col.required
     coerce_to = col.dtype if (col.coerce or coerce_all) and col.dtype else None
     base: dict[str, Any] = {"column": col.name}
@@ -182,18 +191,19 @@ def _compile_column(col: PanderaColumn, coerce_all: bool, add: Any) -> None:
         add("pandera.not_nullable", {**base, **cz}, loc, f"{col.name}: not_nullable", "not_nullable",
             col.name, line=col.line, optional=optional)
     if col.unique:
-        add("pandera.field_uniqueness", {**base, **cz}, loc, f"{col.name}: field_uniqueness",
+        uq = {"nulls_distinct": True, "report_duplicates": col.report_duplicates} if pandas else {}
+        add("pandera.field_uniqueness", {**base, **cz, **uq}, loc, f"{col.name}: field_uniqueness",
             "field_uniqueness", col.name, line=col.line, optional=optional)
     if col.dtype and not coerce_to:
         shown = str(parse_dtype(col.dtype))
         add("pandera.dtype", {**base, "dtype": col.dtype}, loc, f"{col.name}: dtype('{shown}')", "dtype",
             col.name, line=col.line, optional=optional)
     for chk in col.checks:
-        _compile_check(chk, col, coerce_to, col.name, add)
+        _compile_check(chk, col, coerce_to, col.name, add, pandas)
 
 
 def _compile_check(chk: PanderaCheck, col: PanderaColumn | None, coerce_to: str | None,
-                   subject: str, add: Any) -> None:
+                   subject: str, add: Any, pandas: bool = False) -> None:
     column = col.name if col else None
     severity = "warning" if chk.raise_warning else "critical"
     label = _label(subject, chk)
@@ -209,6 +219,8 @@ def _compile_check(chk: PanderaCheck, col: PanderaColumn | None, coerce_to: str 
         kwargs["ignore_na"] = chk.ignore_na
     if coerce_to and (chk.registry_name.startswith(PREFIX) or _accepts(chk.registry_name, "coerce_to")):
         kwargs["coerce_to"] = coerce_to
+    if pandas and column is not None and _accepts(chk.registry_name, "nan_is_null"):
+        kwargs["nan_is_null"] = True
     if column is None and not _accepts(chk.registry_name, "column"):
         kwargs.pop("column")
     add(chk.registry_name, kwargs, chk.location, label, chk.pandera_name, column, line=line,

@@ -165,7 +165,8 @@ def _convert(schema: Any, var: str, path: str, lines: dict[str, int]) -> Pandera
             name=str(cname), location=f"{path}[{var}.columns.{cname}]",
             dtype=None if dtype is None else str(dtype), nullable=bool(col.nullable),
             unique=bool(col.unique), coerce=bool(col.coerce), required=bool(col.required),
-            checks=checks, line=line))
+            checks=checks, line=line,
+            report_duplicates=str(getattr(col, "report_duplicates", "all") or "all")))
     unique = schema.unique
     subsets: tuple[tuple[str, ...], ...] = ()
     if unique:
@@ -183,4 +184,6 @@ def _convert(schema: Any, var: str, path: str, lines: dict[str, int]) -> Pandera
         checks=tuple(_convert_check(c, f"{path}[{var}.checks.{c.name}]",
                                     lines.get(f"{var}.{c.name}") or lines.get(var)) for c in schema.checks),
         strict=bool(strict), ordered=bool(schema.ordered), unique=subsets,
-        coerce=bool(schema.coerce), notes=tuple(notes))
+        coerce=bool(schema.coerce), notes=tuple(notes),
+        api="pandas" if type(schema).__module__.startswith("pandera.api.pandas") else "polars",
+        report_duplicates=str(getattr(schema, "report_duplicates", "all") or "all"))

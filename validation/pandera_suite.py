@@ -163,7 +163,16 @@ class SchemaParser:
             unique=self.unique(data.get("unique")),
             coerce=self.flag(data.get("coerce"), ("coerce",), False),
             notes=tuple(notes),
+            api="pandas" if data.get("api") == "pandas" or st == "dataframe" else "polars",
+            report_duplicates=self.duplicates(data.get("report_duplicates"), ("report_duplicates",)),
         )
+
+    def duplicates(self, value: Any, keys: tuple[Any, ...]) -> str:
+        if value is None:
+            return "all"
+        if value not in ("all", "exclude_first", "exclude_last"):
+            raise self.fail(f"must be all, exclude_first or exclude_last; got {value!r}", keys)
+        return str(value)
 
     def unique(self, value: Any) -> tuple[tuple[str, ...], ...]:
         if value is None:
@@ -203,6 +212,7 @@ class SchemaParser:
             coerce=self.flag(spec.get("coerce"), keys + ("coerce",), False),
             required=self.flag(spec.get("required"), keys + ("required",), True),
             checks=tuple(checks), line=self.line(keys),
+            report_duplicates=self.duplicates(spec.get("report_duplicates"), keys + ("report_duplicates",)),
         )
 
     # --- checks ----------------------------------------------------------------

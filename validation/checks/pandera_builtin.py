@@ -9,6 +9,7 @@ flags exactly the rows pandera flags. Null handling follows pandera's check back
 Every check takes ``column`` (``None`` = dataframe-level: the check applies to every data column
 and a row passes when all of them pass, like pandera's fold over ``pl.col("*")``) and
 ``coerce_to`` (a dtype name: the column is cast first, as pandera does with ``coerce: true``).
+Schemas written for pandera's pandas API pass ``nan_is_null``: pandas treats NaN as missing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ def target(column: str | None, coerce_to: str | None = None) -> pl.Expr:
     if coerce_to is not None:
         expr = expr.cast(parse_dtype(coerce_to), strict=False)
     return expr
+
+
+def is_nan(column: str) -> pl.Expr:
+    """NaN in a float column; False for any other dtype (the selector is then empty), so the
+    expression needs no knowledge of the data's schema."""
+    import polars.selectors as cs
+
+    return pl.any_horizontal(pl.lit(False), (cs.by_name(column) & cs.float()).is_nan())
 
 
 def row_value() -> pl.Expr:
@@ -59,9 +68,11 @@ def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Calla
 
     def deco(build: Callable[..., pl.Expr]) -> Callable[..., Any]:
         def check(column: str | None = None, *, ignore_na: bool = True, coerce_to: str | None = None,
-                  **stats: Any) -> MapResult:
-            return pandera_map(build(target(column, coerce_to), **stats),
-                               frame_level=column is None, ignore_na=ignore_na)
+                  nan_is_null: bool = False, **stats: Any) -> MapResult:
+            valid = build(target(column, coerce_to), **stats)
+            if nan_is_null and column is not None:  # pandas API: NaN is a missing value
+                valid = pl.when(is_nan(column)).then(None).otherwise(valid)
+            return pandera_map(valid, frame_level=column is None, ignore_na=ignore_na)
 
         check.__name__ = check.__qualname__ = name
         check.__doc__ = build.__doc__

@@ -32,19 +32,37 @@ def not_nullable(column: str, coerce_to: str | None = None) -> MapResult:
     return MapResult(valid=pl.any_horizontal(col.is_null(), nan).not_(), eligible=pl.lit(True))
 
 
+def _duplicated(expr: pl.Expr, report_duplicates: str | None) -> pl.Expr:
+    """pandas' ``duplicated(keep=...)``: ``all`` flags every copy, ``exclude_first`` all but the
+    first, ``exclude_last`` all but the last; ``None`` = polars API (always every copy)."""
+    dup = expr.is_duplicated()
+    if report_duplicates == "exclude_first":
+        return dup & expr.is_first_distinct().not_()
+    if report_duplicates == "exclude_last":
+        return dup & expr.is_last_distinct().not_()
+    return dup
+
+
 @register_check("pandera.field_uniqueness", error="column '{column}' not unique")
 def field_uniqueness(column: str, coerce_to: str | None = None,
-                     report_duplicates: str = "all") -> MapResult:
-    """Every duplicated value is a failure, nulls included (``is_duplicated``): pandera's polars
-    backend reports all duplicates whatever ``report_duplicates`` says."""
-    return MapResult(valid=target(column, coerce_to).is_duplicated().not_(), eligible=pl.lit(True))
+                     report_duplicates: str | None = None, nulls_distinct: bool = False) -> MapResult:
+    """Duplicated values are failures. pandera's polars backend counts nulls as duplicates and
+    reports every copy; its pandas backend (``nulls_distinct``, ``report_duplicates``) skips
+    nulls and NaN and honours ``report_duplicates``."""
+    col = target(column, coerce_to)
+    valid = _duplicated(col, report_duplicates).not_()
+    if nulls_distinct:
+        missing = pl.any_horizontal(col.is_null(), (cs.by_name(column) & cs.float()).is_nan())
+        return MapResult(valid=valid, eligible=missing.not_())
+    return MapResult(valid=valid, eligible=pl.lit(True))
 
 
 @register_check("pandera.multiple_fields_uniqueness", error="columns {column_list} not unique")
-def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: str = "all") -> MapResult:
-    """Dataframe-level ``unique: [a, b]``: rows whose combination of values repeats."""
-    return MapResult(valid=pl.struct([pl.col(c) for c in column_list]).is_duplicated().not_(),
-                     eligible=pl.lit(True))
+def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: str | None = None) -> MapResult:
+    """Dataframe-level ``unique: [a, b]``: rows whose combination of values repeats (nulls
+    compare equal, in both pandera backends)."""
+    row = pl.struct([pl.col(c) for c in column_list])
+    return MapResult(valid=_duplicated(row, report_duplicates).not_(), eligible=pl.lit(True))
 
 
 @register_check("pandera.coerce_dtype", error="could not coerce '{column}' to {dtype}")
