@@ -142,6 +142,23 @@ def test_python_check_runs_through_pandera(tmp_path: Path) -> None:
     assert "run by pandera" in (res.note or "")
 
 
+def test_python_check_returning_one_bool(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text("import polars as pl\nimport pandera.polars as pa\n"
+                   "schema = pa.DataFrameSchema({'n': pa.Column(pl.Int64, nullable=True)}, checks=["
+                   "pa.Check(lambda d: d.lazyframe.select(pl.col('n').sum()).collect().item() < 10, "
+                   "name='small_total')])\n")
+    from dataqa.validation.pandera_suite import load_pandera_module
+
+    df = pl.DataFrame({"n": [5]})  # one row: the outcome must not be mistaken for a row flag
+    df.write_parquet(tmp_path / "one.parquet")
+    ok = run_suites(read_dataset(tmp_path / "one.parquet"), [load_pandera_module(src)])
+    DATA.write_parquet(tmp_path / "d.parquet")
+    bad = run_suites(read_dataset(tmp_path / "d.parquet"), [load_pandera_module(src)])
+    outcomes = [next(c for c in r.checks if c.check == "pandera.python_check") for r in (ok, bad)]
+    assert [(c.outcome, c.failing_row_ids) for c in outcomes] == [("passed", []), ("failed", [])]
+
+
 def test_every_pandera_check_has_a_case() -> None:
     covered = {c[0] for c in CASES} | {
         "pandera.unique_values_eq", "pandera.column_in_schema", "pandera.column_in_dataframe",

@@ -37,12 +37,11 @@ def python_check(frame: pl.DataFrame, check_ref: str, check_name: str = "",
     check = _CHECKS[check_ref]
     data = frame.drop(IDX, "row_id").lazy()
     result = check(data, column)  # pandera's PolarsCheckBackend applies ignore_na itself
-    out = result.check_output.collect()
-    if out.height != frame.height:  # a scalar (bool) outcome: the check as a whole
+    if result.failure_cases is None:  # the check returned one bool for the whole frame
         ok = bool(result.check_passed.collect().item())
         return ExternalOutcome(success=ok, observed_value=ok,
                                note="pandera Python check run by pandera (not compiled)")
-    passed = out.to_series(0)
+    passed = result.check_output.collect().to_series(0)
     bad = frame.get_column(IDX).filter(~passed)
     return ExternalOutcome(success=bad.len() == 0, evaluated_count=frame.height,
                            unexpected_count=bad.len(), unexpected_index=bad.to_list(),
