@@ -102,7 +102,7 @@ class Profile:
     Examples
     --------
     >>> import polars as pl
-    >>> from dataqa.validation.profile import profile
+    >>> from dataqa.validation.profile import Profile, profile
     >>> p = profile(pl.DataFrame({"a": [1, 2, 2, None]}))
     >>> p.rows, p["a"].null_count, p["a"].distinct
     (4, 1, 2)

@@ -68,7 +68,7 @@ def margin_range(cp: ColumnProfile) -> tuple[float, float, bool]:
     >>> from dataqa.validation.profile_model import ColumnProfile
     >>> cp = ColumnProfile("price", "Int64", "numeric", 5, 0, min=334.0, max=18759.0)
     >>> margin_range(cp)
-    (100.0, 20700.0, True)
+    (0.0, 20700.0, True)
     """
     assert cp.min is not None and cp.max is not None
     lo, hi = float(cp.min), float(cp.max)
@@ -114,7 +114,7 @@ def pick_id_column(profile: Profile, id_column: str | None = None) -> str | None
         return id_column
     unique = [c for c in profile.columns
               if profile.rows and c.null_count == 0 and c.distinct_exact
-              and c.distinct == profile.rows and c.kind in ("string", "numeric")
+              and c.distinct == profile.rows and c.kind in ("string", "categorical", "numeric")
               and not c.dtype.startswith("Float")]
     named = [c.name for c in unique if _ID_NAME.search(c.name)]
     return named[0] if len(named) == 1 else None

@@ -19,7 +19,6 @@ _GX_TYPES: dict[str, list[str]] = {
     "int": ["int64", "int32", "int16", "int8", "Int64", "Int32", "Int16", "Int8"],
     "uint": ["uint64", "uint32", "uint16", "uint8", "UInt64", "UInt32", "UInt16", "UInt8"],
     "float": ["float64", "float32", "Float64", "Float32"],
-    "str": ["str", "string", "object", "String", "Utf8", "category", "Categorical"],
     "bool": ["bool", "boolean", "Boolean"],
     "date": ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]", "Date",
              "object"],
@@ -30,7 +29,6 @@ def gx_type_list(dtype: str, has_nulls: bool) -> list[str] | None:
     """Accepted type names for a polars dtype string, or None when no family fits."""
     fam = ("uint" if dtype.startswith("UInt") else "int" if dtype.startswith("Int")
            else "float" if dtype.startswith("Float") or dtype.startswith("Decimal")
-           else "str" if dtype in ("String", "Categorical") or dtype.startswith("Enum")
            else "bool" if dtype == "Boolean"
            else "date" if dtype.startswith(("Date", "Datetime")) else None)
     if fam is None:
@@ -54,7 +52,9 @@ def to_gx(rules: list[ColumnRules], name: str, source: str) -> dict[str, Any]:
         c = r.name
         exps.append(_exp("expect_column_to_exist", "column present", column=c))
         types = gx_type_list(r.dtype, r.not_null_mostly is not None)
-        if types:
+        # Text is left out: GX on pandas >= 3 matches no type name to its StringDtype, and the
+        # set / regex / length expectations already pin text columns down.
+        if types and not r.dtype.startswith(("String", "Categorical", "Enum")):
             exps.append(_exp("expect_column_values_to_be_in_type_list", f"profiled as {r.dtype}",
                              column=c, type_list=types))
         if not r.nullable:
