@@ -24,7 +24,9 @@ def test_numeric_stats_use_finite_values_and_count_nan_inf() -> None:
     df = pl.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, float("nan"), float("inf"), None]})
     c = profile(df)["x"]
     assert (c.count, c.null_count, c.nan_count, c.inf_count) == (7, 1, 1, 1)
-    assert (c.min, c.max, c.mean) == (1.0, 4.0, 2.5)
+    assert (c.min, c.max, c.mean, c.sum, c.zeros, c.negatives) == (1.0, 4.0, 2.5, 10.0, 0, 0)
+    assert c.mad == 1.0 and c.skewness == pytest.approx(0.0)  # |x - 2.5| = 1.5, .5, .5, 1.5
+    assert c.kurtosis == pytest.approx(-1.36)  # Fisher, biased: m4/m2^2 - 3 = 2.5625/1.5625 - 3
     assert c.std == pytest.approx(math.sqrt(5 / 3))  # sample std of 1, 2, 3, 4
     assert c.quantiles["p25"] == pytest.approx(1.75) and c.quantiles["p50"] == pytest.approx(2.5)
     assert (c.distinct, c.distinct_exact) == (6, True)  # 1, 2, 3, 4, NaN, inf
@@ -149,6 +151,7 @@ def test_profile_equals_direct_polars(df: pl.DataFrame) -> None:
         # a mean or percentile that overflows (values near the float limits) is reported None
         assert c.mean == finite_or_none(s.mean())
         assert c.quantiles["p50"] == finite_or_none(s.quantile(0.5, "linear"))
+        assert c.zeros == (s == 0).sum() and c.negatives == (s < 0).sum()
         assert c.histogram is not None and sum(c.histogram.counts) == s.len()
         assert c.drift_bins is not None and sum(c.drift_bins.counts) == s.len()
     assert p["f"].nan_count == df["f"].is_nan().sum()

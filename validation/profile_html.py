@@ -67,7 +67,8 @@ def _stats(cp: ColumnProfile) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [("type", f"{cp.dtype} ({cp.kind})"),
                                    ("nulls", f"{cp.null_count} ({cp.null_percent:.2f}%)"),
                                    ("distinct", f"{'' if cp.distinct_exact else '~'}{_fmt(cp.distinct)}")]
-    for k in ("min", "max", "mean", "std"):
+    for k in ("min", "max", "mean", "std", "sum", "mad", "skewness", "kurtosis", "zeros",
+              "negatives"):
         if getattr(cp, k) is not None:
             rows.append((k, getattr(cp, k)))
     rows += [(k, v) for k, v in cp.quantiles.items() if v is not None]

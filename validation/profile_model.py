@@ -69,6 +69,13 @@ class ColumnProfile:
     max: float | str | None = None
     mean: float | str | None = None
     std: float | None = None
+    sum: float | None = None
+    skewness: float | None = None
+    kurtosis: float | None = None
+    mad: float | None = None
+    """Median absolute deviation."""
+    zeros: int | None = None
+    negatives: int | None = None
     quantiles: dict[str, float | str | None] = field(default_factory=dict)
     nan_count: int | None = None
     inf_count: int | None = None

@@ -48,6 +48,9 @@ def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType) -> list[pl.E
         x = _finite_values(name, dtype)
         out += [x.min().alias(f"{key}_min"), x.max().alias(f"{key}_max"),
                 x.mean().alias(f"{key}_mean"), x.std().alias(f"{key}_std"),
+                x.sum().alias(f"{key}_sum"), x.skew().alias(f"{key}_skew"),
+                x.kurtosis().alias(f"{key}_kurt"), (x == 0).sum().alias(f"{key}_zeros"),
+                (x < 0).sum().alias(f"{key}_neg"),
                 x.quantile(PERCENTILES, "linear").alias(f"{key}_q")]
         if dtype.is_float():
             out += [c.is_nan().sum().alias(f"{key}_nan"), c.is_infinite().sum().alias(f"{key}_inf")]
@@ -99,6 +102,8 @@ def fill_pass1(cp: ColumnProfile, row: dict[str, Any], key: str, dtype: pl.DataT
         cp.min, cp.max, cp.mean, cp.std = (_num(row[f"{key}_{s}"])
                                            for s in ("min", "max", "mean", "std"))
         cp.quantiles = {k: _num(q[i]) if q else None for k, i in SHOWN.items()}
+        cp.sum, cp.skewness, cp.kurtosis = (_num(row[f"{key}_{s}"]) for s in ("sum", "skew", "kurt"))
+        cp.zeros, cp.negatives = int(row[f"{key}_zeros"]), int(row[f"{key}_neg"])
         if dtype.is_float():
             cp.nan_count, cp.inf_count = int(row[f"{key}_nan"]), int(row[f"{key}_inf"])
             if cp.nan_count or cp.inf_count:
@@ -148,6 +153,8 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
             out.append(c.drop_nulls().n_unique().alias(f"{key}_nunique"))
         q = row1[f"{key}_q"]
         if q and q[0] is not None:
+            if cp.kind == "numeric":  # needs the median from pass 1
+                out.append((x - q[50]).abs().median().alias(f"{key}_mad"))
             edges = _edges(q[0], q[-1], bins)
             out.append(x.hist(bins=edges).implode().alias(f"{key}_hist"))
             cp.histogram = Histogram(edges=edges, counts=[])
@@ -183,6 +190,8 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
         cp.histogram.counts = [int(n) for n in row[f"{key}_hist"]]
         if cp.kind == "temporal":  # charts take epoch milliseconds
             cp.histogram.edges = [e * _ms_factor(dtype) for e in cp.histogram.edges]
+    if f"{key}_mad" in row:
+        cp.mad = _num(row[f"{key}_mad"])
     if f"{key}_drift" in row and cp.drift_bins is not None:
         cp.drift_bins.counts = [int(n) for n in row[f"{key}_drift"]]
     if f"{key}_vc" in row:
