@@ -157,19 +157,19 @@ def _evaluate(base: pl.LazyFrame, compiled: list[Compiled], source: str,
               results: dict[int, CheckResult]) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Run the single query; returns the failing-rows frame and the scalar values."""
     try:
-        frame = collect(build_query(base, compiled), source)
-    except DataqaError:
-        raise
+        frame = build_query(base, compiled).collect()
     except Exception:
-        # One check's expression breaks the whole query (e.g. a type mismatch): find it by
+        # Either the data cannot be read (-> FileFormatError, raised by this bare read), or one
+        # check's expression breaks the whole query (e.g. a type mismatch): then find it by
         # evaluating each check alone, record it as an error, and run the rest together again.
+        collect(base.select(pl.all().null_count()), source)
         bad = {c: msg for c in compiled if (msg := probe_check(base, c)) is not None}
         for c, msg in bad.items():
             results[c.index] = result(c.spec, "error", message=msg)
-        rest = [c for c in compiled if c not in bad]
-        if len(rest) == len(compiled):
-            raise
-        return _evaluate(base, rest, source, results)
+        if not bad:
+            frame = collect(build_query(base, compiled), source)  # translated, or it now works
+        else:
+            return _evaluate(base, [c for c in compiled if c not in bad], source, results)
     if frame.height:
         scalars = {k: v for k, v in frame.row(0, named=True).items() if k.startswith("__")}
     else:  # an empty table keeps no row to carry the aggregates: compute them alone (cheap)
