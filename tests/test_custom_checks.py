@@ -109,6 +109,19 @@ def test_reserved_and_taken_names_are_refused() -> None:
         custom_check("is_multiple_of")(lambda column, base: pl.col(column) > 0)
 
 
+def test_suite_module_defining_a_check_can_be_loaded_twice(tmp_path: Path) -> None:
+    """The app re-reads suite files; re-running the same definition is not a name clash."""
+    src = tmp_path / "with_check.py"
+    src.write_text("import polars as pl\nimport pandera.polars as pa\n"
+                   "from dataqa.validation.custom import custom_check\n\n"
+                   "@custom_check('test_twice_positive')\ndef positive(column):\n    return pl.col(column) > 0\n\n"
+                   "schema = pa.DataFrameSchema({'v': pa.Column(pl.Int64, pa.Check.test_twice_positive(), "
+                   "nullable=True)})\n")
+    first, second = load_suite(src), load_suite(src)
+    assert [c.name for c in first.checks] == [c.name for c in second.checks]
+    assert first.checks[-1].name == "test_twice_positive"
+
+
 def test_registered_check_is_in_the_registry_with_its_parameters() -> None:
     cdef = get_check("is_multiple_of")
     assert cdef.kind == "map" and cdef.fn.pandera_params == ("base",)

@@ -156,3 +156,44 @@ def test_cli_bad_pandera_suite_exits_3_with_one_line(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3
     assert proc.stderr.strip() == (f"error: {yml}[2,14]: unknown check 'lee' (did you mean 'le'?)")
+
+
+def _samples() -> dict:
+    import pandera.polars as pa
+
+    C = pa.Check
+    return {"equal_to": C.equal_to(1), "not_equal_to": C.ne(1), "greater_than": C.gt(0),
+            "greater_than_or_equal_to": C.ge(0), "less_than": C.lt(5), "less_than_or_equal_to": C.le(5),
+            "in_range": C.in_range(0, 5, include_min=False), "isin": C.isin([1, 2]),
+            "notin": C.notin([3]), "str_matches": C.str_matches("a+"), "str_contains": C.str_contains("b"),
+            "str_startswith": C.str_startswith("c"), "str_endswith": C.str_endswith("d"),
+            "str_length": C.str_length(1, 3), "unique_values_eq": C.unique_values_eq([1, 2])}
+
+
+#: Checks that are schema properties, not pandera Check methods (covered in test_pandera_checks).
+PROPERTIES = {"not_nullable", "field_uniqueness", "multiple_fields_uniqueness", "coerce_dtype", "dtype",
+              "column_in_dataframe", "column_in_schema", "column_ordered", "optional_column",
+              "python_check"}
+
+
+def test_every_pandera_check_round_trips_through_pandera_yaml(tmp_path: Path) -> None:
+    """Guard: each pandera.* check that is a pandera Check method has a sample here, and what
+    pandera's to_yaml writes for it loads back as that check with the same statistics."""
+    import pandera.polars as pa
+    import polars as pl
+    from pandera.io import polars_io
+
+    from dataqa.validation.registry import registered_names
+
+    samples = _samples()
+    builtins = {n.split(".", 1)[1] for n in registered_names() if n.startswith("pandera.")} - PROPERTIES
+    assert builtins == set(samples), f"missing samples: {builtins - set(samples)}"
+    for name, check in samples.items():
+        schema = pa.DataFrameSchema({"c": pa.Column(pl.Int64, check, nullable=True)})
+        polars_io.to_yaml(schema, tmp_path / f"{name}.yaml")
+        spec = [c for c in load_pandera_yaml(tmp_path / f"{name}.yaml").checks
+                if c.meta["pandera_check"] == name]
+        assert len(spec) == 1 and spec[0].name == f"pandera.{name}", name
+        stats = {k: v for k, v in spec[0].kwargs.items() if k not in ("column", "ignore_na")}
+        want = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in check.statistics.items()}
+        assert stats == want, name

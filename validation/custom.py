@@ -27,7 +27,7 @@ from typing import Any, Callable
 import polars as pl
 
 from dataqa.validation.checks.pandera_builtin import pandera_map
-from dataqa.validation.registry import MapResult, register_check
+from dataqa.validation.registry import REGISTRY, MapResult, register_check
 
 CheckFn = Callable[..., "pl.Expr | MapResult"]
 
@@ -91,13 +91,27 @@ def custom_check(
         run.__name__ = check_name
         run.__doc__ = fn.__doc__
         run.pandera_params = tuple(stats)  # type: ignore[attr-defined]
+        # the same definition imported again (a suite module re-read by the app) is not a clash
+        run.dataqa_source = _source(fn)  # type: ignore[attr-defined]
+        again = name_taken_by_same_source(check_name, run.dataqa_source)  # type: ignore[attr-defined]
         register_check(check_name, kind="map", error=error or check_name, aliases=aliases,
-                       replace=replace)(run)
+                       replace=replace or again)(run)
         if pandera:
             _register_in_pandera(check_name, fn, stats, takes_column)
         return fn
 
     return deco
+
+
+def _source(fn: Callable[..., Any]) -> str:
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}:{fn.__qualname__}" if code else repr(fn)
+
+
+def name_taken_by_same_source(name: str, source: str) -> bool:
+    """True when ``name`` is registered by a function defined at the same place."""
+    existing = REGISTRY.get(name)
+    return existing is not None and getattr(existing.fn, "dataqa_source", None) == source
 
 
 def _register_in_pandera(name: str, fn: CheckFn, stats: list[str], takes_column: bool) -> None:
