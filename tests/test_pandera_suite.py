@@ -73,6 +73,8 @@ def test_malformed_yaml_names_line_and_column(tmp_path: Path) -> None:
     ("columns:\n  a:\n    in_range: {min_valu: 0, max_value: 1}\n",
      "[3,5]: columns.a.in_range: check 'in_range' has no parameter 'min_valu' (parameters: "
      "min_value, max_value, include_min, include_max)"),
+    ("columns:\n  a:\n    in_range: 5\n", "[3,5]: columns.a.in_range: check 'in_range' needs max_value"),
+    ("columns:\n  a:\n    str_matches: {}\n", "check 'str_matches' needs pattern"),
     ("columns:\n  a:\n    nullable: yes please\n", "[3,5]: columns.a.nullable: must be true or false"),
     ("columns:\n  a:\n    dtype: Int65\n", "[3,5]: columns.a.dtype: unknown dtype 'Int65'"),
     ("columns:\n  a: 3\n", "[2,3]: columns.a: column properties must be a mapping"),

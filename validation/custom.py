@@ -91,6 +91,9 @@ def custom_check(
         run.__name__ = check_name
         run.__doc__ = fn.__doc__
         run.pandera_params = tuple(stats)  # type: ignore[attr-defined]
+        run.pandera_required = tuple(  # type: ignore[attr-defined]
+            p for p in stats if sig.parameters[p].default is inspect.Parameter.empty
+            and sig.parameters[p].kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL))
         # the same definition imported again (a suite module re-read by the app) is not a clash
         run.dataqa_source = _source(fn)  # type: ignore[attr-defined]
         again = name_taken_by_same_source(check_name, run.dataqa_source)  # type: ignore[attr-defined]

@@ -111,6 +111,11 @@ def check_params(registry_name: str) -> tuple[str, ...]:
     return tuple(params)
 
 
+def required_params(registry_name: str) -> tuple[str, ...]:
+    """Statistics a check cannot do without (none known for plain registered functions)."""
+    return tuple(getattr(get_check(registry_name).fn, "pandera_required", ()))
+
+
 def _stat_for_dtype(value: Any, dtype: str | None) -> Any:
     # pandera writes datetime statistics as text and parses them back for Datetime columns
     if isinstance(value, str) and dtype is not None:
@@ -248,4 +253,4 @@ def scalar_to_stats(registry_name: str, value: Any, location: str) -> dict[str, 
 
 
 __all__ = ["PanderaCheck", "PanderaColumn", "PanderaSchema", "compile_schema", "resolve_check",
-           "scalar_to_stats", "check_params"]
+           "scalar_to_stats", "check_params", "required_params"]

@@ -21,8 +21,8 @@ import yaml
 from dataqa.errors import SuiteFileError
 from dataqa.validation.model import Suite
 from dataqa.validation.pandera_model import (
-    PanderaCheck, PanderaColumn, PanderaSchema, check_params, compile_schema, resolve_check,
-    scalar_to_stats,
+    PanderaCheck, PanderaColumn, PanderaSchema, check_params, compile_schema, required_params,
+    resolve_check, scalar_to_stats,
 )
 from dataqa.validation.pandera_module import load_pandera_module
 
@@ -251,6 +251,9 @@ class SchemaParser:
         if bad and params:
             raise self.fail(f"check '{name}' has no parameter '{bad[0]}' (parameters: "
                             f"{', '.join(params)})", keys)
+        missing = [r for r in required_params(registry_name) if r not in stats]
+        if missing:
+            raise self.fail(f"check '{name}' needs {', '.join(missing)}", keys)
         return PanderaCheck(
             registry_name=registry_name, pandera_name=pandera_name, stats=stats,
             location=self.entry(entry), line=self.line(keys),

@@ -77,6 +77,7 @@ def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Calla
         check.__name__ = check.__qualname__ = name
         check.__doc__ = build.__doc__
         check.pandera_params = _params(build)  # type: ignore[attr-defined]
+        check.pandera_required = _params(build, required=True)  # type: ignore[attr-defined]
         register_check(f"pandera.{name}", kind="map", error=error or name,
                        aliases=tuple(f"pandera.{a}" for a in aliases))(check)
         return build
@@ -84,10 +85,13 @@ def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Calla
     return deco
 
 
-def _params(fn: Callable[..., Any]) -> tuple[str, ...]:
+def _params(fn: Callable[..., Any], required: bool = False) -> tuple[str, ...]:
+    """The statistics ``fn`` takes after the column expression (only those without a default
+    when ``required``)."""
     import inspect
 
-    return tuple(list(inspect.signature(fn).parameters)[1:])
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    return tuple(p.name for p in params if not required or p.default is inspect.Parameter.empty)
 
 
 @_builtin("equal_to", ("eq",), "equal_to({value})")
