@@ -54,7 +54,9 @@ def validate_gx_kwargs(type_name: str, kwargs: Mapping[str, Any], location: str)
         raise SuiteFileError(f"{type_name}: not available in the installed Great Expectations",
                              location) from None
     try:
-        cls(**kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GX deprecation notes (string row_condition...)
+            cls(**kwargs)
     except Exception as exc:  # noqa: BLE001 - pydantic.ValidationError and GX's own errors
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         detail = "; ".join(lines[1:3]) if len(lines) > 1 else (lines[0] if lines else type(exc).__name__)
@@ -119,7 +121,15 @@ def run_gx(type_name: str, frame: pl.DataFrame, kwargs: Mapping[str, Any]) -> An
         return batch.validate(expectation, result_format="COMPLETE")
 
 
-def register_fallback(type_name: str) -> None:
-    """Register ``type_name`` as an ``external`` check run by GX (once)."""
-    if not is_registered(type_name):
-        register_check(type_name, kind="external", error=f"{type_name} ({NOTE})")(_make_runner(type_name))
+#: Prefix of the registry names of fallback checks: ``great_expectations.<type>``.
+PREFIX = "great_expectations."
+
+
+def register_fallback(type_name: str) -> str:
+    """Register ``type_name`` as an ``external`` check run by GX (once); returns its registry
+    name, ``great_expectations.<type>`` (distinct from a native check of the same type, which a
+    ``row_condition`` entry must bypass)."""
+    name = PREFIX + type_name
+    if not is_registered(name):
+        register_check(name, kind="external", error=f"{type_name} ({NOTE})")(_make_runner(type_name))
+    return name

@@ -20,6 +20,7 @@ GX itself is imported only when a fallback entry needs it (importing it takes se
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import json
 import numbers
@@ -107,7 +108,8 @@ def parse_gx_suite(data: Any, path: str) -> Suite:
         notes.append(f"{path}: read {legacy} GX 0.x entr{'y' if legacy == 1 else 'ies'} "
                      "('expectation_type'); GX 1.x writes 'type'")
     if fallback:
-        names = sorted({c.name for c in checks if c.meta.get("dataqa_engine") == "great_expectations"})
+        names = sorted({c.label.split("(")[0] for c in checks
+                        if c.meta.get("dataqa_engine") == "great_expectations"})
         notes.append(f"{path}: {fallback} expectation(s) {FALLBACK_NOTE} over just the columns "
                      f"they need ({', '.join(names)})")
     return Suite(name=str(data.get("name") or Path(path).stem), path=path, checks=tuple(checks),
@@ -133,6 +135,7 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
                              f"got {severity!r}", loc)
     meta = dict(entry.get("meta") or {})
     _check_mostly(name, kwargs, loc)
+    label = _label(name, kwargs)
     native = is_registered(name) and get_check(name).kind != "external"
     if native and ("row_condition" in kwargs or _has_suite_parameter(kwargs)):
         native = False  # pandas query syntax / GX suite parameters: let GX evaluate them
@@ -142,14 +145,15 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
         from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
 
         validate_gx_kwargs(name, kwargs, loc)
-        register_fallback(name)
+        label = _label(name, kwargs)
+        name = register_fallback(name)
         meta["dataqa_engine"] = "great_expectations"
     else:
         known = registered_names() + sorted(GX_EXPECTATION_TYPES)
         raise UnknownCheckError(name, known, loc)
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file=path, location=loc,
                      severity=severity, origin="gx", meta=freeze(meta),
-                     label=_label(name, kwargs)), how
+                     label=label), how
 
 
 def _has_suite_parameter(value: Any) -> bool:
@@ -192,8 +196,10 @@ def _validate_native(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
     passed = {k: v for k, v in kwargs.items() if k not in ENGINE_KWARGS}
     unknown = sorted(set(passed) - set(takes))
     if unknown and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        raise SuiteFileError(f"{name}: unexpected kwarg {', '.join(map(repr, unknown))}; it takes "
-                             f"{', '.join(takes)}", loc)
+        close = difflib.get_close_matches(unknown[0], takes, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise SuiteFileError(f"{name}: unexpected kwarg {', '.join(map(repr, unknown))}{hint}; "
+                             f"it takes {', '.join(takes)}", loc)
     missing = [p for p, spec in params.items() if p not in hidden and p not in kwargs
                and spec.default is inspect.Parameter.empty
                and spec.kind not in (spec.VAR_KEYWORD, spec.VAR_POSITIONAL)]
