@@ -199,3 +199,14 @@ def test_every_pandera_check_round_trips_through_pandera_yaml(tmp_path: Path) ->
         stats = {k: v for k, v in spec[0].kwargs.items() if k not in ("column", "ignore_na")}
         want = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in check.statistics.items()}
         assert stats == want, name
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import dataqa.validation.custom as custom
+    import dataqa.validation.pandera_dtypes as dtypes
+
+    for module in (dtypes, custom):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
