@@ -58,17 +58,19 @@ def ensure_project(session: LabelStudioSession, title: str, config: str, descrip
     return pid, False
 
 
-def list_tasks(session: LabelStudioSession, pid: int, title: str) -> list[dict[str, Any]]:
-    """Every task of the project with its data and annotations, as plain dicts."""
+def list_tasks(session: LabelStudioSession, pid: int, title: str, *,
+               annotated_only: bool = False) -> list[dict[str, Any]]:
+    """Tasks of the project with their data and annotations, as plain dicts.
+
+    Uses the project's JSON export: one request, and about twice as fast as paging through
+    ``/api/tasks`` on Label Studio 1.23 (``benchmarks/README.md``). ``annotated_only`` returns
+    only tasks that have annotations, which is what a pull needs.
+    """
     label = f"'{title}' (id {pid})"
-    # Check the project first: listing tasks of a deleted project returns an empty page, not 404.
+    # Check the project first, so that a deleted project is a clear ProjectNotFound.
     session.call(f"reading project {label}", session.sdk.projects.get, pid, project=label)
-
-    def _all() -> list[dict[str, Any]]:
-        out = []
-        for t in session.sdk.tasks.list(project=pid, fields="all", page_size=500):
-            anns = [a if isinstance(a, dict) else a.dict() for a in (t.annotations or [])]
-            out.append({"id": int(t.id), "data": dict(t.data or {}), "annotations": anns})
-        return out
-
-    return session.call(f"listing tasks of project {label}", _all, project=label)  # type: ignore[no-any-return]
+    params = {"exportType": "JSON", "download_all_tasks": "false" if annotated_only else "true"}
+    raw = session.request("GET", f"api/projects/{pid}/export", params=params,
+                          what=f"exporting the tasks of project {label}", project=label)
+    return [{"id": int(t["id"]), "data": dict(t.get("data") or {}),
+             "annotations": list(t.get("annotations") or [])} for t in raw or []]

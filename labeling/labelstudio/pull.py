@@ -135,7 +135,7 @@ def pull_reviews(
     known = _row_ids(dataset, id_column) if dataset is not None else None
     session = connect(connection or resolve_connection())
     pid = require_project(session, project)
-    tasks = list_tasks(session, pid, project)
+    tasks = list_tasks(session, pid, project, annotated_only=True)
     frame = decide(votes_frame(tasks, _users(session)), known, project)
     datas = [t["data"] for t in tasks]
     if datas and all(isinstance(d.get("row_id"), int) for d in datas):
