@@ -75,6 +75,7 @@ def test_malformed_yaml_names_line_and_column(tmp_path: Path) -> None:
      "min_value, max_value, include_min, include_max)"),
     ("columns:\n  a:\n    in_range: 5\n", "[3,5]: columns.a.in_range: check 'in_range' needs max_value"),
     ("columns:\n  a:\n    str_matches: {}\n", "check 'str_matches' needs pattern"),
+    ("columns:\n  a:\n    checks: {ge: 0}\n    le: 5\n", "[4,5]: columns.a.le: 'le' next to 'checks:'"),
     ("columns:\n  a:\n    nullable: yes please\n", "[3,5]: columns.a.nullable: must be true or false"),
     ("columns:\n  a:\n    dtype: Int65\n", "[3,5]: columns.a.dtype: unknown dtype 'Int65'"),
     ("columns:\n  a: 3\n", "[2,3]: columns.a: column properties must be a mapping"),

@@ -194,6 +194,10 @@ class SchemaParser:
             raise self.fail("regex column selectors are not supported by dataqa yet; list the "
                             "columns explicitly", keys + ("regex",))
         flat = {k: v for k, v in spec.items() if k not in COLUMN_KEYS}
+        if flat and spec.get("checks") is not None:
+            # pandera would silently drop the flat keys; refuse rather than skip checks
+            raise self.fail(f"'{next(iter(flat))}' next to 'checks:': pandera ignores flat check keys "
+                            "when a checks: entry is present; move it under checks:", keys + (next(iter(flat)),))
         checks = list(self.checks(spec.get("checks"), keys + ("checks",), spec.get("dtype")))
         for cname, value in flat.items():
             checks.append(self.check(str(cname), value, keys + (cname,), keys + ("checks", cname)))
