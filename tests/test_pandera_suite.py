@@ -112,6 +112,14 @@ def test_pandera_written_yaml_round_trips(tmp_path: Path) -> None:
         "pandera.isin", "pandera.dtype", "pandera.str_length"]
 
 
+def test_ignored_options_leave_a_note(tmp_path: Path) -> None:
+    p = write(tmp_path, "columns:\n  a: {default: 0, nullable: true}\nadd_missing_columns: true\nindex: {}\n")
+    notes = load_pandera_yaml(p).notes
+    assert any("add_missing_columns is not applied" in n for n in notes)
+    assert any("index is ignored" in n for n in notes)
+    assert any(n.startswith(f"{p}[columns.a]: default is not applied") for n in notes)
+
+
 def test_module_import_error_is_located(tmp_path: Path) -> None:
     p = write(tmp_path, "import pandera.polars as pa\n\nschema = pa.DataFrameSchema(\n  {'a': pa.Column(nosuch)})\n",
               "broken.py")

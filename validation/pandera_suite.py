@@ -93,6 +93,7 @@ class SchemaParser:
     def __init__(self, path: str, marks: Marks) -> None:
         self.path = path
         self.marks = marks
+        self.notes: list[str] = []
 
     # --- locations -------------------------------------------------------------
     def entry(self, keys: tuple[Any, ...]) -> str:
@@ -162,7 +163,7 @@ class SchemaParser:
             ordered=self.flag(data.get("ordered"), ("ordered",), False),
             unique=self.unique(data.get("unique")),
             coerce=self.flag(data.get("coerce"), ("coerce",), False),
-            notes=tuple(notes),
+            notes=tuple(notes + self.notes),
             api="pandas" if data.get("api") == "pandas" or st == "dataframe" else "polars",
             report_duplicates=self.duplicates(data.get("report_duplicates"), ("report_duplicates",)),
         )
@@ -193,6 +194,8 @@ class SchemaParser:
         if spec.get("regex"):
             raise self.fail("regex column selectors are not supported by dataqa yet; list the "
                             "columns explicitly", keys + ("regex",))
+        if spec.get("default") is not None:
+            self.notes.append(f"{self.entry(keys)}: default is not applied (nulls are checked as nulls)")
         flat = {k: v for k, v in spec.items() if k not in COLUMN_KEYS}
         if flat and spec.get("checks") is not None:
             # pandera would silently drop the flat keys; refuse rather than skip checks
