@@ -121,7 +121,9 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
     schema = ds.schema
     names = schema.names()
     kinds = {n: kind_of(schema[n]) for n in names}
-    lf = ds.lf
+    # Read the file once: pass 2 depends on pass 1's results, so two lazy queries would parse
+    # a CSV (or decode Parquet) twice, and each select over every column holds them all anyway.
+    lf = collect(ds.lf, ds.path).lazy()
     id_col = ds.id_column
 
     # ---- pass 1: every per-column aggregate in one select -------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,29 @@ th{background:#f4f4f4}td.l,th.l{text-align:left}.note{color:#8a5a00}
 
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """Vega + Vega-Lite + vega-embed as one script (from vl-convert's offline bundle)."""
+    """Vega + Vega-Lite + vega-embed as one script (from vl-convert's offline bundle).
+
+    Bundling takes seconds, so the result is kept in ``$XDG_CACHE_HOME/dataqa`` (default
+    ``~/.cache/dataqa``), keyed by the vl-convert version; an unwritable cache is skipped.
+    """
     import vl_convert
 
-    return str(vl_convert.javascript_bundle())
+    version = getattr(vl_convert, "__version__", None) or vl_convert.get_vega_embed_version()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dataqa"
+    path = cache / f"vega-bundle-{version}-{vl_convert.get_vega_version()}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    text = str(vl_convert.javascript_bundle())
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # atomic: concurrent runs never read half a file
+    except OSError:
+        pass
+    return text
 
 
 def _fmt(v: Any) -> str:
