@@ -125,7 +125,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _convert_check(check: Any, loc: str, line: int | None) -> PanderaCheck:
+def _convert_check(check: Any, loc: str, line: int | None, key: str) -> PanderaCheck:
     from pandera.api.function_dispatch import Dispatcher
 
     from dataqa.validation.checks.pandera_python import remember
@@ -146,7 +146,7 @@ def _convert_check(check: Any, loc: str, line: int | None) -> PanderaCheck:
         return PanderaCheck(registry_name=get_check(name).name, pandera_name=name, stats=stats,
                             error=check.error, **common)  # type: ignore[arg-type]
     return PanderaCheck(registry_name="pandera.python_check", pandera_name=name, stats={},
-                        error=check.error, python_ref=remember(check), **common)  # type: ignore[arg-type]
+                        error=check.error, python_ref=remember(check, key), **common)  # type: ignore[arg-type]
 
 
 def _convert(schema: Any, var: str, path: str, lines: dict[str, int]) -> PanderaSchema:
@@ -158,8 +158,8 @@ def _convert(schema: Any, var: str, path: str, lines: dict[str, int]) -> Pandera
         line = lines.get(f"{var}.{cname}") or lines.get(var)
         checks = tuple(
             _convert_check(c, f"{path}[{var}.columns.{cname}.checks.{c.name}]",
-                           lines.get(f"{var}.{c.name}") or line)
-            for c in col.checks)
+                           lines.get(f"{var}.{c.name}") or line, f"{path}[{var}.columns.{cname}.checks.{i}]")
+            for i, c in enumerate(col.checks))
         dtype = schema.dtype if schema.dtype is not None else col.dtype
         cols.append(PanderaColumn(
             name=str(cname), location=f"{path}[{var}.columns.{cname}]",
@@ -182,7 +182,8 @@ def _convert(schema: Any, var: str, path: str, lines: dict[str, int]) -> Pandera
     return PanderaSchema(
         name=schema.name, columns=tuple(cols),
         checks=tuple(_convert_check(c, f"{path}[{var}.checks.{c.name}]",
-                                    lines.get(f"{var}.{c.name}") or lines.get(var)) for c in schema.checks),
+                                    lines.get(f"{var}.{c.name}") or lines.get(var), f"{path}[{var}.checks.{i}]")
+                     for i, c in enumerate(schema.checks)),
         strict=bool(strict), ordered=bool(schema.ordered), unique=subsets,
         coerce=bool(schema.coerce), notes=tuple(notes),
         api="pandas" if type(schema).__module__.startswith("pandera.api.pandas") else "polars",

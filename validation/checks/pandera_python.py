@@ -21,9 +21,13 @@ _ids = itertools.count()
 IDX = "__dataqa_idx__"
 
 
-def remember(check: Any) -> str:
-    """Keep a pandera ``Check`` for later evaluation; returns the reference to put in kwargs."""
-    ref = f"pycheck-{next(_ids)}"
+def remember(check: Any, key: str | None = None) -> str:
+    """Keep a pandera ``Check`` for later evaluation; returns the reference to put in kwargs.
+
+    ``key`` (the check's location) makes re-loading the same suite replace its entry instead
+    of adding one, so a long-running app that re-reads suites does not accumulate checks.
+    """
+    ref = key if key is not None else f"pycheck-{next(_ids)}"
     _CHECKS[ref] = check
     return ref
 
