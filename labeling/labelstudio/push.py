@@ -65,7 +65,7 @@ def push_suspects(
     project: str | None = None,
     top: int | None = None,
     include_unflagged: bool = False,
-    batch_size: int = 100,
+    batch_size: int = 250,
     review_csv: str | Path | None = None,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> PushResult:
