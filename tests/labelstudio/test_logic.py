@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from dataqa.config import LabelStudioConfig, ProjectConfig
+from dataqa.errors import LabelStudioAuthError, LabelStudioError
 from dataqa.labeling.labelstudio.csvsafe import FORMULA_TRIGGERS, neutralise_formulas, restore_formula_text
 from dataqa.labeling.labelstudio.pull import decide, votes_frame
-from dataqa.labeling.labelstudio.settings import Connection, Secret
+from dataqa.labeling.labelstudio.server import find_binary
+from dataqa.labeling.labelstudio.settings import (
+    Connection, Secret, read_token_file, resolve_connection, server_paths, write_private,
+)
 from dataqa.labeling.labelstudio.suspects import label_config
 
 from ls_helpers import choice
@@ -69,3 +77,33 @@ def test_neutralised_text_never_starts_a_formula_and_round_trips(values: list[st
     assert not any(v.startswith(FORMULA_TRIGGERS) for v in safe["v"].drop_nulls())
     assert_frame_equal(safe["n"].to_frame(), df["n"].to_frame())
     assert_frame_equal(restore_formula_text(safe), df)
+
+
+def test_connection_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
+    monkeypatch.delenv("DATAQA_LABEL_STUDIO_URL", raising=False)
+    cfg = ProjectConfig(root=tmp_path, label_studio=LabelStudioConfig(port=18123))
+    token_file = server_paths(cfg.workspace_path).token_file
+    write_private(token_file, "file-token-0123456789\n")
+
+    embedded = resolve_connection(cfg)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "env-token-0123456789")
+    from_env = resolve_connection(cfg)
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY")
+    monkeypatch.setenv("DATAQA_LABEL_STUDIO_URL", "http://ls.example:8080/")
+    with pytest.raises(LabelStudioAuthError) as exc:
+        resolve_connection(cfg)  # the embedded server's token is never sent to another server
+
+    assert (embedded.url, embedded.token) == ("http://127.0.0.1:18123", read_token_file(token_file))
+    assert oct(token_file.stat().st_mode & 0o777) == "0o600"
+    assert from_env.token.reveal() == "env-token-0123456789"
+    assert str(exc.value) == (
+        "no Label Studio token for http://ls.example:8080: set LABEL_STUDIO_API_KEY (and "
+        "DATAQA_LABEL_STUDIO_URL for your own server) or start the embedded server with "
+        "`dataqa labelstudio serve`")
+
+
+def test_missing_label_studio_binary_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAQA_LABEL_STUDIO_BIN", "/nonexistent/label-studio")
+    with pytest.raises(LabelStudioError, match="DATAQA_LABEL_STUDIO_BIN=/nonexistent/label-studio: no such file"):
+        find_binary()
