@@ -67,3 +67,42 @@ def pull(
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None
+
+
+@app.command("watch")
+def watch(
+    project: Annotated[Optional[str], typer.Option("--project", help="Project title (default: label_studio.project in dataqa.toml, else 'dataqa: <dataset stem>').")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Changeset file rewritten on each review (default as for pull).")] = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset the reviews are for (default: dataset.path in dataqa.toml).")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="The dataset's key column (default: row position).")] = None,
+    port: Annotated[int, typer.Option("--port", help="Loopback port of the webhook receiver (0: any free port).")] = 0,
+) -> None:
+    """Re-pull the changeset whenever a reviewer annotates (loopback webhook; Ctrl-C stops).
+
+    Needs a Label Studio that may call 127.0.0.1 (the embedded server does).
+    """
+    import re
+
+    from dataqa.config import load_config
+    from dataqa.errors import InputError
+    from dataqa.labeling.labelstudio.projects import default_title
+    from dataqa.labeling.labelstudio.webhook import ReviewWatcher
+
+    try:
+        cfg = load_config()
+        data = dataset or cfg.resolve(cfg.dataset.path)
+        title = project or cfg.label_studio.project or (default_title(Path(data).stem) if data else None)
+        if title is None:
+            raise InputError("no project given: pass --project NAME or set dataset.path in dataqa.toml")
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", title).strip("_") or "project"
+        target = out or cfg.workspace_path / "changesets" / f"{slug}.parquet"
+        ids = id_column or (cfg.dataset.id_column if dataset is None else None)
+        with ReviewWatcher(title, dataset=data, id_column=ids, out=target, port=port) as watcher:
+            typer.echo(f"watching project '{title}' (webhook {watcher.url}); Ctrl-C stops")
+            try:
+                watcher.run(lambda cs: typer.echo(f"{cs.summary()} -> {target}"))
+            except KeyboardInterrupt:
+                typer.echo("stopped watching")
+    except DataqaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(int(exit_code_for_error(exc))) from None

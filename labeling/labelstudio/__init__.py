@@ -5,6 +5,7 @@
 * :mod:`.client` — connecting with label-studio-sdk 2.x, error translation.
 * :mod:`.push` — ``push_suspects(...) -> PushResult``.
 * :mod:`.pull` — ``pull_reviews(...) -> Changeset``.
+* :mod:`.webhook` — ``ReviewWatcher``: re-pull on each annotation (loopback webhook, optional).
 """
 
 from dataqa.labeling.labelstudio.changeset import Changeset, read_changeset
@@ -13,12 +14,14 @@ from dataqa.labeling.labelstudio.push import PushResult, push_suspects
 from dataqa.labeling.labelstudio.server import EmbeddedServer, ServerStatus
 from dataqa.labeling.labelstudio.settings import Connection, Secret, resolve_connection, server_paths
 from dataqa.labeling.labelstudio.suspects import Suspects, read_suspects
+from dataqa.labeling.labelstudio.webhook import ReviewWatcher
 
 __all__ = [
     "Changeset",
     "Connection",
     "EmbeddedServer",
     "PushResult",
+    "ReviewWatcher",
     "Secret",
     "ServerStatus",
     "Suspects",

@@ -179,6 +179,9 @@ class EmbeddedServer:
             "LATEST_VERSION_CHECK": "false",  # no network at run time
             "COLLECT_ANALYTICS": "false",
             "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",  # other local users cannot sign up
+            # Webhooks to dataqa's loopback receiver (webhook.py) are local URLs; acceptable only
+            # because this server itself listens on 127.0.0.1 alone.
+            "SSRF_PROTECTION_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
         })
         if admin is not None:
