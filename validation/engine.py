@@ -1,8 +1,9 @@
 """Run parsed suites on a dataset with polars: every check compiled into one lazy query.
 
 Each ``CheckSpec`` is compiled through the registry into expressions
-(``validation.engine_query``); all map, aggregate and table checks are evaluated by ONE query over
-one scan of the data, which returns just the failing rows (plus the aggregates). Then the
+(``validation.engine_query``); all map, aggregate and table checks are evaluated together by
+``pl.collect_all`` on polars' streaming engine: a one-row query of aggregates and queries that
+return just the failing rows (see ``engine_query`` for their shape). Then the
 outcomes and the long failure table are assembled. Checks run by another engine (``external``:
 GX on pandas) get just the columns they need. A check that cannot be compiled or evaluated
 becomes outcome ``error``; it never aborts the run.
@@ -17,20 +18,20 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 
 from dataqa.errors import DataqaError, MissingColumnError
-from dataqa.io import Dataset, collect
+from dataqa.io import Dataset, collect, collect_all
 from dataqa.validation.engine_query import (
     IDX,
     N_ROWS,
     ROW_ID,
     Compiled,
-    build_query,
+    build_queries,
+    run_queries,
     call_check,
     check_kwargs,
     compile_check,
     default_value,
     probe_check,
     result,
-    scalar_exprs,
 )
 from dataqa.validation.model import Suite
 from dataqa.validation.report import CheckResult, SuiteReport, _empty_failures
@@ -94,17 +95,15 @@ def run_suites(
 
     base = dataset.with_row_id(ROW_ID).with_row_index(IDX)
     in_query = [c for c in compiled if c.kind != "external"]
-    frame, scalars = _evaluate(base, in_query, dataset.path, results)
+    frames, scalars = _evaluate(base, in_query, dataset.path, results)
     row_count = int(scalars[N_ROWS])
-    sums = [pl.col(c.flag).sum() for c in in_query if c.has_flag and c.index not in results]
-    counts = frame.select(sums).row(0, named=True) if sums and frame.height else {}
 
     failure_parts: list[pl.DataFrame] = []
     for c in compiled:
         if c.index in results:
             continue
         try:
-            res, part = _outcome(c, frame, scalars, counts, row_count, base, dataset)
+            res, part = _outcome(c, frames.get(c.index), scalars, row_count, base, dataset)
         except DataqaError:
             raise
         except Exception as exc:  # an evaluate() bug or the external engine failing
@@ -129,17 +128,17 @@ def run_suites(
                        row_count=row_count, notes=notes)
 
 
-def _outcome(c: Compiled, frame: pl.DataFrame, scalars: Mapping[str, Any], counts: Mapping[str, Any],
+def _outcome(c: Compiled, frame: pl.DataFrame | None, scalars: Mapping[str, Any],
              row_count: int, base: pl.LazyFrame,
              dataset: Dataset) -> tuple[CheckResult, pl.DataFrame | None]:
     spec = c.spec
     if c.kind == "external":
         return _run_external(c, base, dataset, row_count)
     part = None
-    if c.has_flag:
+    if frame is not None:
         part = frame.filter(pl.col(c.flag)).select(ROW_ID, pl.col(c.value).alias("failure_case"))
     if c.kind == "map":
-        ev, un = int(scalars[c.evaluated]), int(counts.get(c.flag) or 0)
+        ev, un = int(scalars[c.evaluated]), 0 if part is None else part.height
         ok = _mostly_success(un, ev, spec.kwargs.get("mostly"))
         return result(spec, "passed" if ok else _fail_outcome(c), element_count=row_count,
                       evaluated_count=ev, unexpected_count=un), part
@@ -154,10 +153,11 @@ def _outcome(c: Compiled, frame: pl.DataFrame, scalars: Mapping[str, Any], count
 
 
 def _evaluate(base: pl.LazyFrame, compiled: list[Compiled], source: str,
-              results: dict[int, CheckResult]) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """Run the single query; returns the failing-rows frame and the scalar values."""
+              results: dict[int, CheckResult]) -> tuple[dict[int, pl.DataFrame], dict[str, Any]]:
+    """Run the queries together; returns each check's failing-rows frame and the scalars."""
+    queries = build_queries(base, compiled)
     try:
-        frame = build_query(base, compiled).collect()
+        scalar_df, groups = run_queries(*queries)
     except Exception:
         # Either the data cannot be read (-> FileFormatError, raised by this bare read), or one
         # check's expression breaks the whole query (e.g. a type mismatch): then find it by
@@ -166,15 +166,19 @@ def _evaluate(base: pl.LazyFrame, compiled: list[Compiled], source: str,
         bad = {c: msg for c in compiled if (msg := probe_check(base, c)) is not None}
         for c, msg in bad.items():
             results[c.index] = result(c.spec, "error", message=msg)
-        if not bad:
-            frame = collect(build_query(base, compiled), source)  # translated, or it now works
-        else:
+        if bad:
             return _evaluate(base, [c for c in compiled if c not in bad], source, results)
-    if frame.height:
-        scalars = {k: v for k, v in frame.row(0, named=True).items() if k.startswith("__")}
-    else:  # an empty table keeps no row to carry the aggregates: compute them alone (cheap)
-        scalars = collect(base.select(scalar_exprs(compiled)), source).row(0, named=True)
-    return frame, scalars
+        # nothing is broken on its own: run again, translating a read error into a dataqa error
+        scalar_q, rowwise, whole = queries
+        out = collect_all([scalar_q] + [g[1] for g in (rowwise, whole) if g], source)
+        scalar_df = out[0]
+        groups = [(g[0], f) for g, f in zip([g for g in (rowwise, whole) if g], out[1:])]
+    scalars = scalar_df.row(0, named=True)
+    frames: dict[int, pl.DataFrame] = {}
+    for checks, frame in groups:
+        frame = frame.sort(IDX)  # failing rows in file order, whatever the engine's batching
+        frames.update({c.index: frame for c in checks})
+    return frames, scalars
 
 
 def _run_external(c: Compiled, base: pl.LazyFrame, dataset: Dataset,

@@ -1,17 +1,18 @@
-"""Compile checks into expressions and build the engine's single lazy query.
+"""Compile checks into expressions and build the engine's lazy queries.
 
-The query (one scan of the data)::
+The queries, collected on polars' streaming engine (``run_queries``)::
 
-    base.select(row_id, idx, <per-row failure flags>, <columns needed for failing values>,
-                <every aggregate, broadcast as a scalar column>)
-        .filter(<any flag> | idx == 0)       # failing rows only (+ row 0 to carry the scalars)
-        .select(row_id, idx, flags, <failing value as text, computed on failing rows only>,
-                scalars)
+    scalars: base.select(<row count>, <evaluated count per check>, <every aggregate>)  # 1 row
+    rows:    base.select(row_id, idx, <per-row failure flags>, <columns for failing values>)
+                 .filter(<any flag>)                      # failing rows only
+                 .select(row_id, idx, flags, <failing value as text, failing rows only>)
 
-Failure counts are sums of the flags over that small frame (a non-failing row has every flag
-False), so no second pass over the data is needed. Default failing values are cast to text only
-for failing rows; a check's own ``MapResult.value`` is computed before the filter (it may look
-at other rows) but only where the row fails.
+Failure counts are sums of the flags over the small failing-rows frame (a passing row has every
+flag False). Checks whose flags need whole columns (duplicates, order, Python predicates) get
+their own rows query over just their columns, so the row-by-row checks stream in bounded
+memory instead of materialising the table. Default failing values are cast to text only for
+failing rows; a check's own ``MapResult.value`` is computed before the filter (it may look at
+other rows) but only where the row fails.
 """
 
 from __future__ import annotations
@@ -172,16 +173,33 @@ def scalar_exprs(compiled: list[Compiled]) -> list[pl.Expr]:
     return scalars
 
 
-def build_query(base: pl.LazyFrame, compiled: list[Compiled]) -> pl.LazyFrame:
-    """The single query over ``base`` (which has ``ROW_ID`` and ``IDX``) for ``compiled``."""
+#: Operations that need the whole column at once (not row by row). A check using one is
+#: evaluated in its own query over just its columns, so the other checks can stream.
+#: Matched against the expression's printed form (``col("a").is_duplicated()``); a miss only
+#: costs memory (polars falls back to in-memory for that query), never correctness.
+_WHOLE_COLUMN_OPS = (".is_duplicated(", ".is_unique(", ".shift(", ".over(", ".python_udf(",
+                     ".unique(", ".rank(", ".diff(", ".cum_", ".rolling", ".sort(", ".reverse(",
+                     ".mode(", ".implode(", ".is_first_distinct(", ".is_last_distinct(",
+                     ".fill_null_with_strategy(", ".map_", ".gather(", ".head(", ".tail(")
+
+
+def needs_whole_column(c: Compiled) -> bool:
+    """True when a check's row flags need the whole column (duplicates, order, Python UDFs)."""
+    exprs = [_flag_expr(c)]
+    if c.map is not None and c.map.value is not None:
+        exprs.append(c.map.value)
+    text = " ".join(str(e) for e in exprs)
+    return any(op in text for op in _WHOLE_COLUMN_OPS)
+
+
+def rows_query(base: pl.LazyFrame, checks: list[Compiled]) -> pl.LazyFrame:
+    """The failing rows of ``checks`` (all with row flags): row id, position, one boolean flag
+    per check, and the failing value as text (null where that check passes)."""
     flags: list[pl.Expr] = []
     pre_values: list[pl.Expr] = []
     post_values: list[pl.Expr] = []
-    scalars = scalar_exprs(compiled)
     needed: dict[str, None] = {}
-    for c in compiled:
-        if not c.has_flag:
-            continue
+    for c in checks:
         flag = _flag_expr(c)
         flags.append(flag.alias(c.flag))
         custom = c.map.value if c.map is not None else None
@@ -190,22 +208,47 @@ def build_query(base: pl.LazyFrame, compiled: list[Compiled]) -> pl.LazyFrame:
         else:
             needed.update(dict.fromkeys(c.spec.columns))
             post_values.append(pl.when(pl.col(c.flag)).then(default_value(c.spec)).alias(c.value))
-    flag_names = [c.flag for c in compiled if c.has_flag]
-    keep = pl.col(IDX) == 0
-    if flag_names:
-        keep = keep | pl.any_horizontal([pl.col(f) for f in flag_names])
-    scalar_names = [s.meta.output_name() for s in scalars]
-    return (base.select(ROW_ID, IDX, *flags, *pre_values, *needed, *scalars)
-            .filter(keep)
-            .select(ROW_ID, IDX, *flag_names, *[c.value for c in compiled if c.has_flag
-                                                and c.map is not None and c.map.value is not None],
-                    *post_values, *scalar_names))
+    names = [c.flag for c in checks]
+    custom_names = [c.value for c in checks if c.map is not None and c.map.value is not None]
+    return (base.select(ROW_ID, IDX, *flags, *pre_values, *[x for x in needed if x not in (ROW_ID, IDX)])
+            .filter(pl.any_horizontal([pl.col(f) for f in names]))
+            .select(ROW_ID, IDX, *names, *custom_names, *post_values))
+
+
+Group = tuple[list[Compiled], pl.LazyFrame]
+
+
+def build_queries(base: pl.LazyFrame, compiled: list[Compiled]) -> tuple[pl.LazyFrame, Group | None, Group | None]:
+    """The scalar query (one row: row count, evaluated counts, aggregates) and two failing-rows
+    queries (``None`` when empty): the row-by-row checks (they stream), and the checks that need
+    whole columns (that query reads only their columns)."""
+    flagged = [c for c in compiled if c.has_flag]
+    whole = [c for c in flagged if needs_whole_column(c)]
+    rowwise = [c for c in flagged if c not in whole]
+    return (base.select(scalar_exprs(compiled)),
+            (rowwise, rows_query(base, rowwise)) if rowwise else None,
+            (whole, rows_query(base, whole)) if whole else None)
+
+
+def run_queries(scalar_q: pl.LazyFrame, rowwise: Group | None,
+                whole: Group | None) -> tuple[pl.DataFrame, list[tuple[list[Compiled], pl.DataFrame]]]:
+    """Collect the queries on polars' streaming engine.
+
+    The scalar and row-by-row queries are collected together so they share one scan of the
+    file; the whole-column query runs on its own, because sharing a scan with it would make
+    polars cache (materialise) every column the others read.
+    """
+    first = pl.collect_all([scalar_q, *([rowwise[1]] if rowwise else [])], engine="streaming")
+    frames = [(rowwise[0], first[1])] if rowwise else []
+    if whole:
+        frames.append((whole[0], whole[1].collect(engine="streaming")))
+    return first[0], frames
 
 
 def probe_check(base: pl.LazyFrame, c: Compiled) -> str | None:
-    """Run one check's query alone; the error message if it cannot be evaluated."""
+    """Run one check's queries alone; the error message if it cannot be evaluated."""
     try:
-        build_query(base, [c]).collect()
+        run_queries(*build_queries(base, [c]))
         return None
     except Exception as exc:  # noqa: BLE001 - whatever polars raises, it becomes the message
         text = str(exc)
