@@ -39,9 +39,11 @@ class Suspects:
     @property
     def feature_columns(self) -> list[str]:
         """Columns shown to reviewers: everything but the detector columns and the label."""
-        skip = set(REQUIRED) | {self.label_column}
-        return [c for c in self.frame.columns if c not in skip
-                and not (c.startswith("is_") and c.endswith("_issue")) and not c.endswith("_score")]
+        # Detector columns come in pairs (is_<kind>_issue, <kind>_score): a feature that merely
+        # ends in "_score" (say credit_score) stays.
+        detector = {f"{c[3:-6]}_score" for c in self.issue_columns} | set(self.issue_columns)
+        skip = set(REQUIRED) | {self.label_column} | detector
+        return [c for c in self.frame.columns if c not in skip]
 
     @property
     def issue_columns(self) -> list[str]:

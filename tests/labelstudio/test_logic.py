@@ -107,3 +107,19 @@ def test_missing_label_studio_binary_says_how_to_install(monkeypatch: pytest.Mon
     monkeypatch.setenv("DATAQA_LABEL_STUDIO_BIN", "/nonexistent/label-studio")
     with pytest.raises(LabelStudioError, match="DATAQA_LABEL_STUDIO_BIN=/nonexistent/label-studio: no such file"):
         find_binary()
+
+
+def test_reviewers_see_features_not_detector_columns_and_only_flagged_rows() -> None:
+    from dataqa.labeling.labelstudio.suspects import select_rows, suspects_from_frame
+
+    df = pl.DataFrame({"row_id": [4, 2, 9], "given_label": ["a", "b", "a"], "suggested_label": ["b", "a", "b"],
+                       "label_score": [0.1, 0.2, 0.9], "is_label_issue": [True, False, False],
+                       "is_outlier_issue": [False, True, False], "outlier_score": [0.5, 0.1, 0.9],
+                       "credit_score": [700, 650, 720], "cut": ["a", "b", "a"]})
+    s = suspects_from_frame(df, {"label_column": "cut"}, source="s.csv")
+
+    assert s.feature_columns == ["credit_score"]
+    assert (s.dataset, s.classes) == ("s", ("a", "b"))
+    assert select_rows(s)["row_id"].to_list() == [4, 2]
+    assert select_rows(s, top=1)["row_id"].to_list() == [4]
+    assert select_rows(s, include_unflagged=True)["row_id"].to_list() == [4, 2, 9]
