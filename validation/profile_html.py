@@ -12,12 +12,14 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 
-from dataqa.validation.drift import DriftReport
 from dataqa.validation.profile_model import ColumnProfile, Profile
+
+if TYPE_CHECKING:  # pragma: no cover - drift pulls in numpy, not needed to render
+    from dataqa.validation.drift import DriftReport
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
@@ -116,7 +118,7 @@ def _overview(p: Profile) -> str:
     return "".join(out) + "</table>"
 
 
-def _drift(d: DriftReport) -> str:
+def _drift(d: "DriftReport") -> str:
     rows = ["<h2>Drift against the reference</h2>",
             f"<p>reference: {html.escape(d.reference)}; outcome: "
             f"<span class={d.outcome}>{d.outcome}</span></p>",
@@ -133,7 +135,7 @@ def _drift(d: DriftReport) -> str:
     return "".join(rows)
 
 
-def render_html(p: Profile, drift: DriftReport | None = None) -> str:
+def render_html(p: Profile, drift: "DriftReport | None" = None) -> str:
     """The whole report as one HTML string (scripts inlined, no external requests)."""
     specs: dict[str, Any] = {}
     sections = []
@@ -165,6 +167,6 @@ def render_html(p: Profile, drift: DriftReport | None = None) -> str:
     )
 
 
-def write_html(p: Profile, path: str | Path, drift: DriftReport | None = None) -> None:
+def write_html(p: Profile, path: str | Path, drift: "DriftReport | None" = None) -> None:
     """Write the report to ``path``."""
     Path(path).write_text(render_html(p, drift), encoding="utf-8")

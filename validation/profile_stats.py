@@ -11,7 +11,6 @@ import math
 import string
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from dataqa.validation.profile_model import ColumnProfile, DriftBins, Histogram
@@ -62,10 +61,7 @@ def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType) -> list[pl.E
     elif kind == "string":
         n = c.str.len_chars()
         out += [n.min().alias(f"{key}_lmin"), n.max().alias(f"{key}_lmax"),
-                n.mean().alias(f"{key}_lmean"),
-                # values that would parse as numbers: how a mixed-type column is spotted
-                c.str.strip_chars().cast(pl.Float64, strict=False).is_not_null().sum()
-                .alias(f"{key}_num")]
+                n.mean().alias(f"{key}_lmean")]
     return out
 
 
@@ -118,10 +114,17 @@ def fill_pass1(cp: ColumnProfile, row: dict[str, Any], key: str, dtype: pl.DataT
     elif cp.kind == "string":
         cp.length_min, cp.length_max = row[f"{key}_lmin"], row[f"{key}_lmax"]
         cp.length_mean = row[f"{key}_lmean"]
-        num = int(row[f"{key}_num"])
-        if 0 < num < cp.non_null and num * 2 >= cp.non_null:
-            cp.notes.append(f"mixed types: {num} of {cp.non_null} values are numbers, the rest "
-                            "text; the column is read as text")
+
+
+def _numeric_text(text: pl.Expr) -> pl.Expr:
+    """Values that would parse as numbers: how a mixed-type text column is spotted."""
+    return text.str.strip_chars().cast(pl.Float64, strict=False).is_not_null()
+
+
+def _note_mixed(cp: ColumnProfile, num: int) -> None:
+    if 0 < num < cp.non_null and num * 2 >= cp.non_null:
+        cp.notes.append(f"mixed types: {num} of {cp.non_null} values are numbers, the rest "
+                        "text; the column is read as text")
 
 
 def _num(v: Any) -> float | None:
@@ -129,11 +132,11 @@ def _num(v: Any) -> float | None:
 
 
 def _edges(lo: float, hi: float, bins: int) -> list[float]:
-    # np.unique: a span tiny next to the values' magnitude would give repeated edges
+    # dedupe: a span tiny next to the values' magnitude would give repeated edges
     # step from hi/bins - lo/bins: hi - lo overflows for values near the float limits
     step = hi / bins - lo / bins
     raw = [lo + i * step for i in range(bins)] + [hi]
-    edges = np.unique(np.asarray(raw, dtype=float)) if hi > lo else np.array([lo])
+    edges = sorted(set(raw)) if hi > lo else [lo]
     if len(edges) < 2:  # constant column: one bin around the value
         d = max(0.5, abs(lo) * 1e-6)
         return [lo - d, lo + d]
@@ -168,6 +171,8 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
         if small:
             v = (c.cast(pl.String) if cp.kind != "string" else c).drop_nulls().alias("v")
             out.append(v.value_counts(sort=True, name="n").implode().alias(f"{key}_vc"))
+        elif cp.kind == "string":  # no value counts to read it from
+            out.append(_numeric_text(c).sum().alias(f"{key}_num"))
         # Shapes of many distinct values need a scan; only fixed-width text can have a single
         # shape (a shape fixes the length), so only that is worth it. Otherwise the shapes come
         # from the value counts (fill_pass2).
@@ -226,10 +231,15 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
             cp.notes.append(f"{len(vc)} distinct values (more than {frequency_limit}): no "
                             "category frequencies kept, so no value drift for this column")
         if cp.kind == "string":
+            counts = pl.DataFrame({"v": [v for v, _ in vc], "n": [n for _, n in vc]},
+                                  schema={"v": pl.String, "n": pl.Int64})
+            _note_mixed(cp, int(counts.select((_numeric_text(pl.col("v")) * pl.col("n")).sum()).item()))
             if (cp.length_max or 0) <= PATTERN_MAX_LENGTH:
                 cp.patterns = _shapes_from_counts(vc)
             if len(vc) <= categorical_max:
                 cp.kind = "categorical"
+    if f"{key}_num" in row:
+        _note_mixed(cp, int(row[f"{key}_num"]))
     if f"{key}_shape" in row:
         cp.patterns = sorted(((str(d["v"]), int(d["n"])) for d in row[f"{key}_shape"]),
                              key=lambda t: (-t[1], t[0]))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dataqa.validation.drift import DriftReport
 from dataqa.validation.profile_model import Profile
+
+if TYPE_CHECKING:  # pragma: no cover - drift pulls in numpy, not needed to render
+    from dataqa.validation.drift import DriftReport
 
 
 def _fmt(v: Any, width: int = 12) -> str:
@@ -18,7 +20,7 @@ def _fmt(v: Any, width: int = 12) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def render_text(p: Profile, drift: DriftReport | None = None) -> str:
+def render_text(p: Profile, drift: "DriftReport | None" = None) -> str:
     """A summary table of the profile, its notes, and the drift results if given."""
     lines = [f"{p.source}: {p.rows} rows, {p.n_columns} columns, "
              f"{p.duplicate_rows} duplicate rows"

@@ -22,7 +22,6 @@ def profile(
 ) -> None:
     """Profile DATA: per-column statistics, and drift against --reference. Exit 0, or 2 on bad input."""
     from dataqa.config import load_config
-    from dataqa.validation.drift import compare
     from dataqa.validation.profile import load_reference
     from dataqa.validation.profile import profile as run_profile
     from dataqa.validation.profile_html import write_html
@@ -38,6 +37,8 @@ def profile(
         prof = run_profile(data_path, id_column=id_col, reference=ref)
         drift = None
         if ref is not None:
+            from dataqa.validation.drift import compare
+
             drift = compare(prof, ref, label_column=label_column or cfg.dataset.label_column)
         if json_out:
             prof.save(json_out)
