@@ -6,7 +6,6 @@ from typing import Any, Callable
 
 import altair as alt
 import polars as pl
-import streamlit as st
 
 from dataqa.config import ProjectConfig
 
@@ -18,39 +17,28 @@ def history_key(cfg: ProjectConfig) -> tuple[tuple[str, str], ...]:
     return tuple((r.id, r.data_hash) for r in versioning.history(cfg))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _ledger(store_path: str, key: tuple[tuple[str, str], ...], _cfg: ProjectConfig,
-            _progress: Callable[[str], None] | None) -> Any:
-    from dataqa.ledger.ledger import build_ledger
-    from dataqa.versions import VersionStore
+def _key(cfg: ProjectConfig) -> tuple[Any, ...]:
+    from dataqa.app import versioning
 
-    return build_ledger(VersionStore(store_path), config=_cfg, progress=_progress)
+    return ("ledger", str(versioning.store(cfg).path), history_key(cfg), repr(cfg.baseline))
 
 
 def ledger(cfg: ProjectConfig, progress: Callable[[str], None] | None = None) -> Any:
-    """``build_ledger`` on the workspace store, cached until a version is added.
+    """``build_ledger`` on the workspace store, computed once per history (version hashes).
 
     ``progress`` receives one message per retrained version (only when it is computed).
     """
-    from dataqa.app import versioning
+    from dataqa.app import state, versioning
+    from dataqa.ledger.ledger import build_ledger
 
-    return _ledger(str(versioning.store(cfg).path), history_key(cfg), cfg, progress)
+    return state.memo(_key(cfg), lambda: build_ledger(versioning.store(cfg), config=cfg, progress=progress))
 
 
 def cached_ledger(cfg: ProjectConfig) -> Any | None:
     """The ledger if it was already computed for the current history, else ``None``."""
-    from dataqa.app import versioning
+    from dataqa.app import state
 
-    key = history_key(cfg)
-    done = st.session_state.get("dataqa.ledger_done", set())
-    return ledger(cfg) if (str(versioning.store(cfg).path), key) in done else None
-
-
-def mark_done(cfg: ProjectConfig) -> None:
-    from dataqa.app import versioning
-
-    done = st.session_state.setdefault("dataqa.ledger_done", set())
-    done.add((str(versioning.store(cfg).path), history_key(cfg)))
+    return ledger(cfg) if state.memo_has(_key(cfg)) else None
 
 
 def metrics() -> tuple[str, ...]:

@@ -19,13 +19,15 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from collections import OrderedDict
+from typing import Any, Callable, Iterator, TypeVar
 
 import streamlit as st
 
 from dataqa.config import ProjectConfig, load_config
 from dataqa.errors import DataqaError
 
+T = TypeVar("T")
 _CURRENT = "dataqa.current"
 _CONFIG = "dataqa.config"
 
@@ -146,6 +148,34 @@ def get(key: str) -> object | None:
     return item[1]
 
 
+@st.cache_resource(show_spinner=False)
+def _results() -> "OrderedDict[tuple[Any, ...], Any]":
+    return OrderedDict()
+
+
+def memo(key: tuple[Any, ...], compute: Callable[[], T], max_entries: int = 16) -> T:
+    """``compute()`` once per ``key`` in this server process (shared by sessions, LRU-bounded).
+
+    For long computations that report progress to the page: ``st.cache_data`` would record and
+    replay those progress-bar calls, which Streamlit refuses for elements created outside the
+    cached function. Keys must name the data's content (fingerprint / version hashes).
+    """
+    cache = _results()
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]  # type: ignore[no-any-return]
+    value = compute()
+    cache[key] = value
+    while len(cache) > max_entries:
+        cache.popitem(last=False)
+    return value
+
+
+def memo_has(key: tuple[Any, ...]) -> bool:
+    """Whether ``memo`` already holds a result for ``key``."""
+    return key in _results()
+
+
 @contextlib.contextmanager
 def guard(what: str) -> Iterator[None]:
     """Show any error raised inside as a readable message instead of a traceback.
@@ -158,7 +188,7 @@ def guard(what: str) -> Iterator[None]:
     except DataqaError as exc:
         st.error(f"{what}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
-        st.error(f"{what} failed unexpectedly: {type(exc).__name__}: {exc}")
+        st.error(f"{what}: unexpected {type(exc).__name__}: {exc}")
 
 
 def sidebar() -> None:

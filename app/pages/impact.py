@@ -29,7 +29,6 @@ with state.guard("The ledger could not be computed"):
             bar.progress(min(steps["n"] / total, 1.0), text=message)
 
         led = impact.ledger(cfg, progress=tick)
-        impact.mark_done(cfg)
         bar.progress(1.0, text="done")
 if led is None:
     st.stop()
