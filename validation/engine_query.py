@@ -98,7 +98,7 @@ def result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
     """A ``CheckResult`` for ``spec``."""
     return CheckResult(
         check=spec.name, label=spec.display, suite_file=spec.suite_file, location=spec.location,
-        columns=spec.columns, severity=spec.severity, outcome=outcome,  # type: ignore[arg-type]
+        columns=spec.columns, severity=spec.severity, outcome=outcome,
         kwargs={k: v for k, v in spec.kwargs.items() if k not in ("meta",)}, **kw,
     )
 

@@ -150,7 +150,7 @@ def _dateutil_batch(s: pl.Series) -> pl.Series:
         answers = pl.Series([_dateutil_parses(v) for v in rest.to_list()], dtype=pl.Boolean)
         slow = s.replace_strict(rest, answers, default=False, return_dtype=pl.Boolean)
         ok = fast | slow
-    return ok.set(s.is_null(), None)  # type: ignore[arg-type]
+    return ok.set(s.is_null(), None)
 
 
 @register_check("expect_column_values_to_be_dateutil_parseable", error="{column} is a date")
