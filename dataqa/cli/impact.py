@@ -19,6 +19,8 @@ def impact(
     reference: Annotated[str, typer.Option("--reference", help="Version whose evaluation labels are the truth.")] = "head",
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Column that is not a feature; repeatable.")] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the intervals.")] = 1000,
+    repeats: Annotated[int, typer.Option("--repeats", help="Fits per version on seeded 80% subsamples, averaged (1: the plain baseline).")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Retrain every version even if a cached result matches.")] = False,
     fail_below: Annotated[Optional[float], typer.Option("--fail-below", help="Exit 1 if the head's metric is worse than its parent's by more than this.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the ledger as JSON.")] = False,
 ) -> None:
@@ -34,7 +36,7 @@ def impact(
         cfg = load_config()
         s = open_store(store)
         led = build_ledger(s, config=cfg, reference=reference, exclude=exclude or (), n_boot=bootstrap,
-                           progress=lambda msg: typer.echo(msg, err=True))
+                           repeats=repeats, cache=not no_cache, progress=lambda msg: typer.echo(msg, err=True))
         out = out_dir or cfg.workspace_path / "impact"
         out.mkdir(parents=True, exist_ok=True)
         led.save(out / "ledger.json")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
 import polars as pl
 
 from dataqa.config import ProjectConfig, load_config
@@ -108,6 +111,7 @@ def build_ledger(
     store: VersionStore, *, config: ProjectConfig | None = None, versions: Sequence[str] | None = None,
     reference: str = "head", exclude: Sequence[str] = (), n_boot: int = 1000,
     fit_predict: FitPredict | None = None, progress: Callable[[str], None] | None = None,
+    cache: bool = True, repeats: int = 1,
 ) -> Ledger:
     """Retrain the fixed baseline on each version and score it on the frozen evaluation rows.
 
@@ -121,6 +125,12 @@ def build_ledger(
         Columns that are not features (``row_id`` and the store's id column always are).
     n_boot:
         Bootstrap resamples for the intervals (seeded with ``[baseline] seed``).
+    repeats:
+        Fits per version, averaged (see ``retrain.retrain``); 1 = the baseline as configured.
+    cache:
+        Reuse a version's evaluation probabilities from ``<store>/ledger_cache/`` when its data,
+        the reference, the split, the features, the baseline config, the seed and the package
+        versions are all unchanged (the cache key hashes them all); ``False`` always retrains.
 
     Raises
     ------
@@ -141,14 +151,22 @@ def build_ledger(
     drop = sorted({ROW_ID, *([meta["id_column"]] if meta.get("id_column") else []), *exclude})
     fp = fit_predict or default_fit_predict()
     seed = cfg.baseline.seed
+    split_hash = file_sha256(store.path / "split.parquet")
     scored: dict[str, Scored] = {}
     n_train: dict[str, int] = {}
     for r in recs:
-        if progress:
-            progress(f"retraining the baseline on {r.id} ...")
-        proba, n_train[r.id] = retrain(store, r.id, ev, label=label, exclude=drop, config=cfg.baseline,
-                                       seed=seed, fit_predict=fp)
-        scored[r.id] = score(ev.y, proba)
+        key = cache_key(r.data_hash, ref.data_hash, split_hash, drop, asdict(cfg.baseline), seed, repeats)
+        hit = _cache_load(store, key) if cache and fit_predict is None else None
+        if hit is None:
+            if progress:
+                progress(f"retraining the baseline on {r.id} ...")
+            proba, n = retrain(store, r.id, ev, label=label, exclude=drop, config=cfg.baseline,
+                               seed=seed, fit_predict=fp, repeats=repeats)
+            if cache and fit_predict is None:
+                _cache_save(store, key, proba, n)
+        else:
+            proba, n = hit
+        scored[r.id], n_train[r.id] = score(ev.y, proba), n
     entries = []
     for r in (x for x in recs if x.seq in {c.seq for c in chosen}):
         delta = paired_delta(scored[r.parent], scored[r.id], n_boot=n_boot, seed=seed) if r.parent in scored else None
@@ -159,9 +177,32 @@ def build_ledger(
     return Ledger(
         store=str(store.path), dataset=meta["dataset"], label_column=label, reference=ref.id,
         reference_hash=ref.data_hash, n_eval=len(ev.y), eval_split_sha256=file_sha256(store.path / "split.parquet"),
-        seeds={"model": seed, "bootstrap": seed, "split": int(meta.get("split_seed", seed))}, exclude=drop,
+        seeds={"model": seed, "bootstrap": seed, "split": int(meta.get("split_seed", seed)), "repeats": repeats},
+        exclude=drop,
         config=asdict(cfg.baseline), suites=list(cfg.check.suites), environment=environment(), entries=entries,
     )
+
+
+def cache_key(*parts: Any) -> str:
+    """Hash of everything a retrain's output depends on (package versions included)."""
+    blob = json.dumps([parts, environment()], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _cache_load(store: VersionStore, key: str) -> tuple[np.ndarray, int] | None:
+    path = store.path / "ledger_cache" / f"{key}.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as z:
+        return z["proba"], int(z["n_train"])
+
+
+def _cache_save(store: VersionStore, key: str, proba: np.ndarray, n_train: int) -> None:
+    folder = store.path / "ledger_cache"
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.npz"
+    np.savez(tmp, proba=proba, n_train=np.array(n_train))
+    os.replace(tmp, folder / f"{key}.npz")  # a cache: atomic, no fsync needed
 
 
 def baseline_regression_check(

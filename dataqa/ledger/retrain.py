@@ -74,16 +74,40 @@ def align(proba: np.ndarray, model_classes: Sequence[Any], classes: Sequence[Any
     return out
 
 
+def _bucket(dtype: pl.DataType, seed: int) -> pl.Expr:
+    """A row's bucket 0..999 from its row_id and a seed (Knuth's multiplicative hash for integer
+    ids, stable across polars releases; polars' own hash for other id types)."""
+    rid = pl.col(ROW_ID)
+    if dtype.is_integer():
+        return ((rid.cast(pl.Int64) % 2**31) * 2654435761 + seed * 40503) % 2**32 % 1000
+    return (rid.hash(seed) % 1000).cast(pl.Int64)
+
+
+#: Share of the training rows each repeat is fitted on when ``repeats > 1``.
+SUBSAMPLE = 0.8
+
+
 def retrain(
     store: VersionStore, version: str, ev: EvalSet, *, label: str, exclude: Sequence[str],
-    config: BaselineConfig, seed: int, fit_predict: FitPredict,
+    config: BaselineConfig, seed: int, fit_predict: FitPredict, repeats: int = 1,
 ) -> tuple[np.ndarray, int]:
-    """Train the baseline on ``version``'s non-evaluation rows; probabilities on ``ev`` and n_train."""
+    """Train the baseline on ``version``'s non-evaluation rows; probabilities on ``ev`` and n_train.
+
+    ``repeats > 1`` fits the baseline ``repeats`` times, with seeds ``seed, seed+1, ...``, each on
+    a seeded 80% subsample of the training rows chosen by hashing ``row_id`` with the repeat's
+    seed (so every version uses the same subsample of the rows it shares), and averages the
+    probabilities. Averaging removes most of the fit-to-fit jitter, so a paired comparison of
+    two versions measures what their data changed rather than which borderline rows flipped.
+    """
     train = collect(
         store.checkout(version).join(ev.all_eval_ids.to_frame().lazy(), on=ROW_ID, how="anti")
         .filter(pl.col(label).is_not_null()),
         str(store.path),
     )
-    proba, model_classes = fit_predict(train, ev.frame, label_column=label, exclude=list(exclude),
-                                       config=config, seed=seed)
-    return align(np.asarray(proba, dtype=float), list(model_classes), ev.classes), train.height
+    total = np.zeros((ev.frame.height, len(ev.classes)))
+    for r in range(repeats):
+        part = train if repeats == 1 else train.filter(_bucket(train.schema[ROW_ID], seed + r) < int(SUBSAMPLE * 1000))
+        proba, model_classes = fit_predict(part, ev.frame, label_column=label, exclude=list(exclude),
+                                           config=config, seed=seed + r)
+        total += align(np.asarray(proba, dtype=float), list(model_classes), ev.classes)
+    return total / repeats, train.height
