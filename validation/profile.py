@@ -128,10 +128,6 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
 
     # ---- pass 1: every per-column aggregate in one select -------------------------------
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
-    if names:
-        # A 64-bit row hash: distinct rows without materialising row tuples (collisions at
-        # 1e6 rows have probability ~3e-8).
-        aggs.append(pl.struct(pl.all()).hash(42).n_unique().alias("__distinct_rows"))
     if id_col is not None:
         aggs += [pl.col(id_col).drop_nulls().n_unique().alias("__id_distinct"),
                  pl.col(id_col).null_count().alias("__id_nulls")]
@@ -152,6 +148,8 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
     for i, cp in enumerate(cols):
         exprs2 += pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
                               exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS)
+    if names and rows:
+        exprs2 += duplicate_row_exprs(names, kinds, row1)
     row2 = collect(lf.select(exprs2), ds.path).row(0, named=True) if exprs2 else {}
     for i, cp in enumerate(cols):
         fill_pass2(cp, row2, f"c{i}", row1, schema[cp.name], frequency_limit=FREQUENCY_LIMIT, top_k=TOP_K,
@@ -159,7 +157,7 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
 
     if rows == 0:
         notes.append("the dataset has no rows: only the schema is profiled")
-    dup_rows = rows - int(row1["__distinct_rows"]) if names and rows else 0
+    dup_rows = int(row2["__dup_candidates"]) - int(row2["__dup_distinct"]) if names and rows else 0
     dup_ids = None
     if id_col is not None:
         dup_ids = rows - int(row1["__id_nulls"]) - int(row1["__id_distinct"])
@@ -167,6 +165,26 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
             notes.append(f"id column '{id_col}' has {row1['__id_nulls']} null value(s)")
     return Profile(source=ds.path, rows=rows, n_columns=len(names), duplicate_rows=dup_rows,
                    columns=cols, id_column=id_col, duplicate_ids=dup_ids, notes=notes)
+
+
+def duplicate_row_exprs(names: list[str], kinds: dict[str, str],
+                        row1: dict[str, Any]) -> list[pl.Expr]:
+    """Duplicate rows = candidate rows - their distinct rows.
+
+    Two equal rows agree on every column, so only rows whose value in the most selective
+    column (highest distinct count from pass 1) is repeated can be duplicates; the 64-bit row
+    hash then runs on those few rows instead of all of them (hash collisions at 1e6 rows have
+    probability ~3e-8).
+    """
+    distinct = {n: row1.get(f"c{i}_approx") or 0 for i, n in enumerate(names)
+                if kinds[n] not in ("other", "null")}
+    if distinct:
+        key = pl.col(max(distinct, key=lambda n: distinct[n])).is_duplicated()
+        rows = pl.struct(pl.all()).filter(key)
+    else:
+        key, rows = pl.lit(True), pl.struct(pl.all())
+    return [key.sum().alias("__dup_candidates") if distinct else pl.len().alias("__dup_candidates"),
+            rows.hash(42).n_unique().alias("__dup_distinct")]
 
 
 def _reference_breaks(reference: Profile | None) -> dict[str, list[float]]:
