@@ -195,3 +195,22 @@ def test_property_failures_match_python(values: list[int | None], lo: int, hi: i
     assert not_null.unexpected_count == values.count(None)
     assert between.failing_row_ids == [i for i, v in enumerate(values) if v is not None and not lo <= v <= hi]
     assert set(between.failing_row_ids) <= set(range(len(values)))
+
+
+def test_string_bounds_on_dates_are_parsed_as_gx_does() -> None:
+    import datetime as dt
+
+    data = {"t": [dt.datetime(2020, 1, 1), dt.datetime(2021, 6, 1), None]}
+    res = run_one("expect_column_values_to_be_between", {"column": "t", "min_value": "2020-06-01"}, data)
+    assert (res.outcome, res.failing_row_ids) == ("failed", [0])
+    res = run_one("expect_column_max_to_be_between", {"column": "t", "max_value": "2021-01-01"}, data)
+    assert (res.outcome, res.observed_value) == ("failed", "2021-06-01 00:00:00")
+
+
+def test_categorical_columns_behave_like_strings() -> None:
+    suite = parse_gx_suite({"expectations": [
+        {"type": "expect_column_value_lengths_to_equal", "kwargs": {"column": "c", "value": 2}},
+        {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "c", "value_set": ["a"]}},
+        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "c", "regex": "b"}}]}, "t.json")
+    frame = pl.LazyFrame({"c": pl.Series(["a", "bb", None], dtype=pl.Categorical)})
+    assert [c.failing_row_ids for c in run_suites(Dataset("t", frame), [suite]).checks] == [[0], [1], [0]]

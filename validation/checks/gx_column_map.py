@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_util import between_expr, literal_series, require_bounds
+from dataqa.validation.checks.gx_util import between_expr, literal_series, require_bounds, temporal_literal
 from dataqa.validation.registry import MapResult, register_check
 
 _STRINGY = (pl.String, pl.Categorical, pl.Enum)
@@ -30,6 +30,8 @@ def _compatible_members(dtype: pl.DataType | None, value_set: Sequence[Any]) -> 
         return [v for v in value_set if isinstance(v, str)]
     if dtype.is_numeric():
         return [v for v in value_set if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if dtype.is_temporal():
+        return [temporal_literal(v, dtype) for v in value_set]
     if dtype == pl.Boolean:
         return [v for v in value_set if isinstance(v, bool)]
     return list(value_set)
@@ -62,10 +64,12 @@ def be_null(column: str) -> MapResult:
 
 @register_check("expect_column_values_to_be_between", error="{column} between {min_value} and {max_value}")
 def between(column: str, min_value: Any = None, max_value: Any = None, strict_min: bool = False,
-            strict_max: bool = False) -> MapResult:
-    """``min_value <= value <= max_value`` (``<`` when strict); a missing bound is open."""
+            strict_max: bool = False, schema: pl.Schema | None = None) -> MapResult:
+    """``min_value <= value <= max_value`` (``<`` when strict); a missing bound is open.
+    String bounds on a date/datetime column are parsed as dates (as GX does on pandas)."""
     require_bounds(min_value, max_value)
-    return MapResult(valid=between_expr(pl.col(column), min_value, max_value, strict_min, strict_max))
+    dtype = schema.get(column) if schema is not None else None
+    return MapResult(valid=between_expr(pl.col(column), min_value, max_value, strict_min, strict_max, dtype))
 
 
 @register_check("expect_column_values_to_be_in_set", error="{column} in {value_set}")
@@ -92,29 +96,33 @@ def unique(column: str) -> MapResult:
     return MapResult(valid=pl.col(column).is_duplicated().not_())
 
 
-def _length(column: str) -> pl.Expr:
-    return pl.col(column).str.len_chars()
+def _length(column: str, schema: pl.Schema | None) -> pl.Expr:
+    col = pl.col(column)
+    if schema is not None and isinstance(schema.get(column), (pl.Categorical, pl.Enum)):
+        col = col.cast(pl.String)
+    return col.str.len_chars()
 
 
 @register_check("expect_column_value_lengths_to_be_between",
                 error="length of {column} between {min_value} and {max_value}")
 def value_lengths_between(column: str, min_value: int | None = None, max_value: int | None = None,
-                          strict_min: bool = False, strict_max: bool = False) -> MapResult:
+                          strict_min: bool = False, strict_max: bool = False,
+                          schema: pl.Schema | None = None) -> MapResult:
     """String length within bounds (characters, like Python ``len``)."""
     require_bounds(min_value, max_value)
     for name, v in (("min_value", min_value), ("max_value", max_value)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
                               or float(v) != int(v)):
             raise ValueError(f"{name} must be an integer, got {v!r}")
-    return MapResult(valid=between_expr(_length(column), min_value, max_value, strict_min, strict_max))
+    return MapResult(valid=between_expr(_length(column, schema), min_value, max_value, strict_min, strict_max))
 
 
 @register_check("expect_column_value_lengths_to_equal", error="length of {column} equals {value}")
-def value_lengths_equal(column: str, value: int) -> MapResult:
+def value_lengths_equal(column: str, value: int, schema: pl.Schema | None = None) -> MapResult:
     """String length equals ``value``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
         raise ValueError(f"value must be an integer, got {value!r}")
-    return MapResult(valid=_length(column) == int(value))
+    return MapResult(valid=_length(column, schema) == int(value))
 
 
 def _previous_non_null(column: str) -> pl.Expr:

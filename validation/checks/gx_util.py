@@ -26,9 +26,28 @@ def require_bounds(min_value: Any, max_value: Any) -> None:
         raise ValueError("min_value and max_value cannot both be None")
 
 
+def temporal_literal(value: Any, dtype: pl.DataType | None) -> Any:
+    """A string bound/member for a date or datetime column, parsed with dateutil as GX does
+    (aligned to the column's time zone: naive columns compare in UTC wall time)."""
+    if not isinstance(value, str) or dtype is None or not dtype.is_temporal():
+        return value
+    from dateutil.parser import parse
+
+    parsed = parse(value)
+    if isinstance(dtype, pl.Date):
+        return parsed.date()
+    tz = getattr(dtype, "time_zone", None)
+    if tz is None and parsed.tzinfo is not None:
+        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if tz is not None and parsed.tzinfo is None:
+        return parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
+
+
 def between_expr(expr: pl.Expr, min_value: Any, max_value: Any, strict_min: bool = False,
-                 strict_max: bool = False) -> pl.Expr:
+                 strict_max: bool = False, dtype: pl.DataType | None = None) -> pl.Expr:
     """Row-wise ``min <(=) expr <(=) max`` with open missing bounds."""
+    min_value, max_value = temporal_literal(min_value, dtype), temporal_literal(max_value, dtype)
     cond = pl.lit(True)
     if min_value is not None:
         cond = cond & (expr > min_value if strict_min else expr >= min_value)
