@@ -9,7 +9,7 @@ Every call goes through :func:`translate_errors`, which maps:
 * no answer (connection refused, DNS, timeout) -> ``ServiceUnreachable`` (CLI exit 4)
 * HTTP 401/403, or an expired personal access token -> ``LabelStudioAuthError`` (exit 6)
 * HTTP 404 on a project -> ``ProjectNotFound`` (exit 6)
-* any other HTTP error -> ``LabelStudioError`` (exit 6)
+* any other HTTP error, or an answer that is not Label Studio's -> ``LabelStudioError`` (exit 6)
 
 Messages carry the URL and the HTTP status, never the token, request headers or cookies.
 """
@@ -27,6 +27,10 @@ from label_studio_sdk.core.api_error import ApiError
 
 from dataqa.errors import LabelStudioAuthError, LabelStudioError, ProjectNotFound, ServiceUnreachable
 from dataqa.labeling.labelstudio.settings import Connection
+
+
+_NOT_LS = ("{url} gave an answer Label Studio would not give while {what}; is "
+           "DATAQA_LABEL_STUDIO_URL the address of a Label Studio server?")
 
 
 def _detail(exc: ApiError) -> str:
@@ -49,6 +53,8 @@ def translate_errors(conn: Connection, what: str, project: str | None = None) ->
     except ApiError as exc:
         status = exc.status_code or 0
         detail = conn.token.redact(_detail(exc))
+        if status < 400:  # the SDK could not parse a successful answer: not Label Studio
+            raise LabelStudioError(_NOT_LS.format(url=conn.url, what=what)) from None
         if status in (401, 403):
             raise LabelStudioAuthError(
                 f"Label Studio at {conn.url} refused the token while {what} (HTTP {status}); "
@@ -62,6 +68,8 @@ def translate_errors(conn: Connection, what: str, project: str | None = None) ->
         raise LabelStudioError(
             f"Label Studio at {conn.url} answered HTTP {status} while {what}: {detail}"
         ) from None
+    except ValueError:  # JSON or pydantic errors: something else answers at that URL
+        raise LabelStudioError(_NOT_LS.format(url=conn.url, what=what)) from None
     except (httpx.TransportError, OSError) as exc:
         raise ServiceUnreachable(
             f"Label Studio at {conn.url} is unreachable while {what} ({type(exc).__name__}); start "

@@ -4,7 +4,9 @@ token kinds work; the token never shows in output, logs or exception text."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -141,3 +143,29 @@ def test_port_in_use_is_refused_instead_of_moving_to_another_port(ls: LS, tmp_pa
 
     with pytest.raises(LabelStudioError, match=f"port {busy} on 127.0.0.1 is already in use"):
         srv.start(timeout=30)
+
+
+def test_something_else_at_the_url_is_a_clear_service_error(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class NotLabelStudio(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>hello</html>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NotLabelStudio)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.setenv("DATAQA_LABEL_STUDIO_URL", url)
+    try:
+        result = runner.invoke(app, ["label", "push", "suspects.parquet"])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+    assert result.exit_code == 6
+    assert result.stderr == (f"error: {url} gave an answer Label Studio would not give while connecting; "
+                             "is DATAQA_LABEL_STUDIO_URL the address of a Label Studio server?\n")
