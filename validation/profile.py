@@ -150,7 +150,7 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
                               exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS)
     if names and rows:
         exprs2 += duplicate_row_exprs(names, kinds, row1)
-    row2 = collect(lf.select(exprs2), ds.path).row(0, named=True) if exprs2 else {}
+    row2 = _pass2_row(collect(lf.select(exprs2), ds.path)) if exprs2 else {}
     for i, cp in enumerate(cols):
         fill_pass2(cp, row2, f"c{i}", row1, schema[cp.name], frequency_limit=FREQUENCY_LIMIT, top_k=TOP_K,
                    categorical_max=CATEGORICAL_MAX, exact_limit=DISTINCT_EXACT_LIMIT)
@@ -165,6 +165,15 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
             notes.append(f"id column '{id_col}' has {row1['__id_nulls']} null value(s)")
     return Profile(source=ds.path, rows=rows, n_columns=len(names), duplicate_rows=dup_rows,
                    columns=cols, id_column=id_col, duplicate_ids=dup_ids, notes=notes)
+
+
+def _pass2_row(df: pl.DataFrame) -> dict[str, Any]:
+    """Pass-2 scalars as Python values; value counts as (v, n) frames, never Python lists."""
+    vc = [c for c in df.columns if c.endswith("_vc")]
+    row = df.drop(vc).row(0, named=True)
+    for c in vc:
+        row[c] = df[c].explode().struct.unnest().drop_nulls()
+    return row
 
 
 def duplicate_row_exprs(names: list[str], kinds: dict[str, str],

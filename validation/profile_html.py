@@ -82,7 +82,9 @@ def column_chart(cp: ColumnProfile) -> dict[str, Any] | None:
             x=alt.X("count", type="quantitative", title="rows"))
     else:
         return None
-    return dict(chart.properties(**size).to_dict())
+    # validate=False: the two chart shapes are fixed and tested in a browser; schema validation
+    # of every chart costs more than computing the profile of a small table
+    return dict(chart.properties(**size).to_dict(validate=False))
 
 
 def _stats(cp: ColumnProfile) -> list[tuple[str, Any]]:

@@ -193,9 +193,7 @@ def shape_expr(text: pl.Expr) -> pl.Expr:
     return text.str.replace_many(_SHAPE_FROM, _SHAPE_TO)
 
 
-def _shapes_from_counts(vc: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    df = pl.DataFrame({"v": [v for v, _ in vc], "n": [n for _, n in vc]},
-                      schema={"v": pl.String, "n": pl.Int64})
+def _shapes_from_counts(df: pl.DataFrame) -> list[tuple[str, int]]:
     top = (df.group_by(shape_expr(pl.col("v"))).agg(pl.col("n").sum())
            .sort(["n", "v"], descending=[True, False]).head(PATTERN_TOP))
     return [(str(v), int(n)) for v, n in top.iter_rows()]
@@ -221,22 +219,20 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
     if f"{key}_drift" in row and cp.drift_bins is not None:
         cp.drift_bins.counts = [int(n) for n in row[f"{key}_drift"]]
     if f"{key}_vc" in row:
-        vc = sorted(((str(d["v"]), int(d["n"])) for d in row[f"{key}_vc"]),
-                    key=lambda t: (-t[1], t[0]))
-        cp.distinct, cp.distinct_exact = len(vc), True
-        cp.top_values = vc[:top_k]
-        if len(vc) <= frequency_limit:
-            cp.frequencies = dict(vc)
+        # value counts stay a polars frame (up to DISTINCT_EXACT_LIMIT rows): no Python loop
+        vc: pl.DataFrame = row[f"{key}_vc"].sort(["n", "v"], descending=[True, False])
+        cp.distinct, cp.distinct_exact = vc.height, True
+        cp.top_values = [(str(v), int(n)) for v, n in vc.head(top_k).iter_rows()]
+        if vc.height <= frequency_limit:
+            cp.frequencies = {str(v): int(n) for v, n in vc.iter_rows()}
         else:  # near-unique text (ids, emails): category frequencies would say nothing
-            cp.notes.append(f"{len(vc)} distinct values (more than {frequency_limit}): no "
+            cp.notes.append(f"{vc.height} distinct values (more than {frequency_limit}): no "
                             "category frequencies kept, so no value drift for this column")
         if cp.kind == "string":
-            counts = pl.DataFrame({"v": [v for v, _ in vc], "n": [n for _, n in vc]},
-                                  schema={"v": pl.String, "n": pl.Int64})
-            _note_mixed(cp, int(counts.select((_numeric_text(pl.col("v")) * pl.col("n")).sum()).item()))
+            _note_mixed(cp, int(vc.select((_numeric_text(pl.col("v")) * pl.col("n")).sum()).item()))
             if (cp.length_max or 0) <= PATTERN_MAX_LENGTH:
                 cp.patterns = _shapes_from_counts(vc)
-            if len(vc) <= categorical_max:
+            if vc.height <= categorical_max:
                 cp.kind = "categorical"
     if f"{key}_num" in row:
         _note_mixed(cp, int(row[f"{key}_num"]))
