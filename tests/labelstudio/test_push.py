@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dataqa.labeling.labelstudio.push import push_suspects
@@ -104,9 +110,35 @@ def test_review_csv_neutralises_spreadsheet_formulas(ls: LS, tmp_path: Path) -> 
 
     push_suspects(path, connection=ls.conn, project="push csv", review_csv=csv)
 
-    import polars as pl
-
     back = pl.read_csv(csv)
     assert back["diamond_id"].to_list()[1:] == ["'" + v for v in evil]
     assert back["depth"].to_list()[1:] == [-1.5] * len(evil)  # numbers are not touched
     assert back["diamond_id"][0] == base["diamond_id"][0]
+
+
+def test_push_killed_mid_way_resumes_without_duplicates(ls: LS, tmp_path: Path) -> None:
+    rows = list(range(100, 160))
+    path = tmp_path / "suspects.parquet"
+    make_suspects(path, rows)
+    code = ("import sys; from dataqa.labeling.labelstudio.push import push_suspects; "
+            "push_suspects(sys.argv[1], project='push killed', batch_size=1)")
+    env = {**os.environ, "DATAQA_LABEL_STUDIO_URL": ls.url, "LABEL_STUDIO_API_KEY": ls.token.reveal()}
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, cwd=tmp_path)
+
+    def count() -> int:
+        ids = [p.id for p in ls.admin.sdk.projects.list() if p.title == "push killed"]
+        return len(list(ls.admin.sdk.tasks.list(project=ids[0]))) if ids else 0
+
+    try:
+        while count() == 0 and proc.poll() is None:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGKILL)  # no clean-up code runs: the harshest interruption
+        proc.wait()
+    at_kill = count()
+    resumed = push_suspects(path, connection=ls.conn, project="push killed")
+
+    assert 0 < at_kill < len(rows), "the push was not interrupted half-way"
+    assert resumed.already_present == at_kill and resumed.created == len(rows) - at_kill
+    row_ids = Counter(t.data["row_id"] for t in _tasks(ls, resumed.project_id))
+    assert sorted(row_ids) == rows and set(row_ids.values()) == {1}
