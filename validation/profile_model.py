@@ -27,7 +27,8 @@ Kind = Literal["numeric", "temporal", "categorical", "string", "boolean", "null"
 
 @dataclass
 class Histogram:
-    """Bins for display: ``counts[i]`` values fall in ``[edges[i], edges[i+1]]`` (equal width).
+    """Bins for display: ``counts[i]`` values fall in ``[edges[i], edges[i+1])`` (equal width;
+    the last bin also holds the maximum).
 
     For temporal columns the edges are epoch milliseconds.
     """

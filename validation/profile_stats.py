@@ -143,6 +143,27 @@ def _edges(lo: float, hi: float, bins: int) -> list[float]:
     return [float(v) for v in edges]
 
 
+def _histogram(x: pl.Expr, edges: list[float]) -> pl.Expr:
+    """Counts per bin as a list. Equal-width bins use arithmetic (bin = floor((x - lo) / w)),
+    about twice as cheap as a binary search per value; other edges fall back to ``hist``."""
+    nb = len(edges) - 1
+    w = (edges[-1] - edges[0]) / nb
+    if nb < 2 or not math.isfinite(w) or w <= 0:
+        return x.hist(bins=edges).implode()
+    idx = ((x - edges[0]) / w).floor().clip(0, nb - 1).cast(pl.UInt32)
+    return idx.alias("bin").value_counts(name="n").implode()  # (bin, n) pairs; see _bin_counts
+
+
+def _bin_counts(value: list[Any], nb: int) -> list[int]:
+    """Counts per bin from ``_histogram``'s output: a plain list, or (bin, n) pairs."""
+    if not value or not isinstance(value[0], dict):
+        return [int(n) for n in value]
+    counts = [0] * nb
+    for d in value:
+        counts[d["bin"]] = int(d["n"])
+    return counts
+
+
 def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str, Any],
                 ref_breaks: list[float] | None, *, exact_limit: int, bins: int) -> list[pl.Expr]:
     """Pass-2 expressions for one column (they need pass 1's min/max/percentiles/distinct)."""
@@ -160,7 +181,7 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
             if cp.kind == "numeric":  # needs the median from pass 1
                 out.append((x - q[50]).abs().median().alias(f"{key}_mad"))
             edges = _edges(q[0], q[-1], bins)
-            out.append(x.hist(bins=edges).implode().alias(f"{key}_hist"))
+            out.append(_histogram(x, edges).alias(f"{key}_hist"))
             cp.histogram = Histogram(edges=edges, counts=[])
             if cp.kind == "numeric":
                 breaks = ref_breaks if ref_breaks is not None else sorted(set(q[1:-1]))
@@ -211,7 +232,7 @@ def fill_pass2(cp: ColumnProfile, row: dict[str, Any], key: str, row1: dict[str,
     if f"{key}_nunique" in row:
         cp.distinct, cp.distinct_exact = int(row[f"{key}_nunique"]), True
     if f"{key}_hist" in row and cp.histogram is not None:
-        cp.histogram.counts = [int(n) for n in row[f"{key}_hist"]]
+        cp.histogram.counts = _bin_counts(row[f"{key}_hist"], len(cp.histogram.edges) - 1)
         if cp.kind == "temporal":  # charts take epoch milliseconds
             cp.histogram.edges = [e * _ms_factor(dtype) for e in cp.histogram.edges]
     if f"{key}_mad" in row:
