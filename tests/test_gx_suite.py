@@ -159,3 +159,20 @@ def test_cli_exit_codes_for_gx_suites(tmp_path: Path, monkeypatch: pytest.Monkey
     assert bad.exit_code == ExitCode.SUITE_ERROR
     assert bad.stderr.strip() == ("error: bad.json[expectations.0]: unknown check 'expect_column_values_to_be_betwen' "
                                   "(did you mean 'expect_column_values_to_be_between'?)")
+
+
+def test_every_native_case_round_trips_through_gx_suite_json() -> None:
+    """Each fixture of test_gx_checks is a valid GX 1.24 expectation: GX builds it, writes it
+    with ``ExpectationSuite.to_json_dict()``, and dataqa reads back the same type and kwargs."""
+    import great_expectations as gx
+
+    from dataqa.validation.gx_fallback import expectation_class
+    from tests.test_gx_checks import CASES
+
+    expectations = [expectation_class(etype)(**kwargs) for _, etype, kwargs, *_ in CASES]
+    written = json.loads(json.dumps(gx.ExpectationSuite(name="all", expectations=expectations).to_json_dict(),
+                                    default=str))
+    parsed = parse_gx_suite(written, "all.json")
+    assert [c.name for c in parsed.checks] == [etype for _, etype, *_ in CASES]
+    for spec, (_, _, kwargs, *_) in zip(parsed.checks, CASES):
+        assert {k: spec.kwargs[k] for k in kwargs} == kwargs

@@ -15,7 +15,9 @@ from dataqa.validation.registry import AggResult, register_check
 
 
 def _require_int(name: str, value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+    # GX writes its float-typed bounds as 1.0: an integral float is an integer here
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                              or (isinstance(value, float) and not value.is_integer())):
         raise ValueError(f"{name} must be integers, got {value!r}")
 
 
