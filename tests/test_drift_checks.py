@@ -156,3 +156,28 @@ def test_reference_with_other_columns_does_not_crash(tmp_path: Path,
     assert "failed   drift.schema(depth)" in res.stdout
     assert "warning  drift.schema(length)" in res.stdout
     assert "only common columns are compared" in res.stdout
+
+
+def test_drift_config_file_changes_the_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "drift.toml").write_text("[drift]\nunseen = { warning = 0.5, failed = 0.9 }\n")
+    args = ["profile", str(DIRTY), "--reference", str(CLEAN)]
+    default = CliRunner().invoke(app, args)
+    relaxed = CliRunner().invoke(app, [*args, "--drift-config", "drift.toml"])
+    assert "warning  drift.unseen_categories(color)" in default.stdout
+    assert "passed   drift.unseen_categories(color)" in relaxed.stdout
+    (tmp_path / "bad.toml").write_text("[drift]\npsi = 3\n")
+    bad = CliRunner().invoke(app, [*args, "--drift-config", "bad.toml"])
+    assert bad.exit_code == 2 and "bad.toml: [drift] psi: expected a table" in bad.stderr
+
+
+def test_empty_and_all_null_current_data_compare_without_crashing() -> None:
+    ref = profile(CLEAN)
+    empty = profile(pl.read_csv(CLEAN).head(0), reference=ref)
+    rep = compare(empty, ref, label_column="cut")
+    assert [r.check for r in rep.results] == ["drift.schema"]
+    assert any("fewer than 20 non-null values" in n for n in rep.notes)
+    nulls = pl.read_csv(CLEAN).with_columns(pl.lit(None, dtype=pl.Float64).alias("price"))
+    rep = compare(profile(nulls, reference=ref), ref)
+    assert {(r.column, r.outcome) for r in rep.results if r.check == "drift.schema"} == {
+        ("price", "failed")}  # Int64 -> Float64 and all null

@@ -19,13 +19,15 @@ categories``           reference never saw
 =====================  ==========================================  ========  ======
 
 Thresholds are the defaults of ``DriftConfig`` (PSI 0.1/0.25 is the usual credit-risk rule of
-thumb); ``DriftConfig.from_mapping`` builds one from a ``[drift]`` table. Columns with fewer
+thumb); ``DriftConfig.from_mapping`` builds one from a ``[drift]`` table and
+``load_drift_config`` reads one from a TOML file (``dataqa profile --drift-config FILE``). Columns with fewer
 than ``min_values`` non-null values on either side are not compared (a note says so).
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
@@ -90,6 +92,34 @@ class DriftConfig:
                                  f"'failed', got {val!r}") from None
             cfg = replace(cfg, **{key: thr})
         return cfg
+
+
+def load_drift_config(path: str | Path) -> DriftConfig:
+    """Thresholds from a TOML file: its ``[drift]`` table, or its top level.
+
+    Example file::
+
+        [drift]
+        psi = { warning = 0.1, failed = 0.3 }
+        unseen = { failed = 0.05 }
+        min_values = 50
+
+    Raises
+    ------
+    InputError
+        The file is missing or not TOML, or a key is unknown.
+    """
+    import tomllib
+
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{p}: cannot read drift thresholds: {exc}") from None
+    try:
+        return DriftConfig.from_mapping(data.get("drift", data))
+    except InputError as exc:
+        raise InputError(f"{p}: {exc}") from None
 
 
 @dataclass

@@ -19,6 +19,7 @@ def profile(
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     id_column: Annotated[Optional[str], typer.Option("--id", help="Key column: duplicated ids are counted.")] = None,
     label_column: Annotated[Optional[str], typer.Option("--label", help="Label column for label drift (default from dataqa.toml).")] = None,
+    drift_config: Annotated[Optional[Path], typer.Option("--drift-config", help="TOML file with drift thresholds ([drift] psi/ks/js/unseen/label = {warning, failed}).")] = None,
 ) -> None:
     """Profile DATA: per-column statistics, and drift against --reference. Exit 0, or 2 on bad input."""
     from dataqa.config import load_config
@@ -37,9 +38,11 @@ def profile(
         prof = run_profile(data_path, id_column=id_col, reference=ref)
         drift = None
         if ref is not None:
-            from dataqa.validation.drift import compare
+            from dataqa.validation.drift import compare, load_drift_config
 
-            drift = compare(prof, ref, label_column=label_column or cfg.dataset.label_column)
+            thresholds = load_drift_config(drift_config) if drift_config else None
+            drift = compare(prof, ref, label_column=label_column or cfg.dataset.label_column,
+                            config=thresholds)
         if json_out:
             prof.save(json_out)
         if html_out:
