@@ -167,7 +167,7 @@ def test_every_native_case_round_trips_through_gx_suite_json() -> None:
     import great_expectations as gx
 
     from dataqa.validation.gx_fallback import expectation_class
-    from tests.test_gx_checks import CASES
+    from test_gx_checks import CASES  # tests/ is on sys.path (pytest prepend import mode)
 
     expectations = [expectation_class(etype)(**kwargs) for _, etype, kwargs, *_ in CASES]
     written = json.loads(json.dumps(gx.ExpectationSuite(name="all", expectations=expectations).to_json_dict(),
