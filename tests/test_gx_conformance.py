@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "gx_conformance"))
-from cases import (  # noqa: E402
+from gx_cases import (  # noqa: E402
     Unrepresentable,
     build_frame,
     case_id,

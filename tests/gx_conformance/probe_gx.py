@@ -22,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from cases import case_id, expects_error as _expects_error, iter_cases, locate_definitions, pandas_skip_reason  # noqa: E402
+from gx_cases import case_id, expects_error as _expects_error, iter_cases, locate_definitions, pandas_skip_reason  # noqa: E402
 
 
 def _class_name(gx, etype: str) -> str | None:
