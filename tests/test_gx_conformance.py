@@ -8,6 +8,9 @@ to how error cases are classified), dataqa must give GX's ``success`` and
 output; for "success_ok_detail_diff" cases (GX 1.x changed the result details) ``success`` is
 compared with the definition and the index list with what GX 1.24.1 actually returned.
 
+Cases where GX 1.24.1 raises or rejects the configuration ("error_expected_ok") must be
+rejected by dataqa's parser or end as outcome ``error`` (``test_gx_error_case``).
+
 Every other case is skipped with its reason (``pytest -rs`` lists them). Locate the definitions
 with env ``DATAQA_GX_CONFORMANCE`` or the ``shared`` folder beside the repository clone.
 """
@@ -31,6 +34,7 @@ from gx_cases import (  # noqa: E402
     pandas_skip_reason,
 )
 
+from dataqa.errors import SuiteFileError  # noqa: E402
 from dataqa.io import Dataset  # noqa: E402
 from dataqa.validation.engine import run_suites  # noqa: E402
 from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
@@ -110,3 +114,34 @@ def test_gx_case(case: dict[str, Any] | None) -> None:
     else:
         return
     assert sorted(result.failing_row_ids) == want
+
+
+def _error_params() -> list[Any]:
+    if DEFS is None:
+        return [pytest.param(None, id="definitions-missing")]
+    return [pytest.param(c, id=case_id(c)) for c in CASES
+            if STATUS.get(case_id(c), {}).get("status") == "error_expected_ok"]
+
+
+@pytest.mark.parametrize("case", _error_params())
+def test_gx_error_case(case: dict[str, Any] | None) -> None:
+    """Where GX 1.24.1 rejects the configuration or raises, dataqa rejects the suite entry
+    (``SuiteFileError``) or reports the check as outcome ``error``: never a pass or a fail."""
+    if case is None:
+        pytest.skip(_NOT_FOUND)
+    etype = case["expectation_type"]
+    if not _native(etype):
+        pytest.skip(f"{etype} is not native in dataqa (it runs through the GX-on-pandas fallback)")
+    kwargs = case["test"]["in"]
+    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
+    try:
+        df = build_frame(case, [] if table_level else _needed_columns(kwargs) or ["?"])
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars: {exc}")
+    try:
+        suite = parse_gx_suite({"expectations": [{"type": etype, "kwargs": case["test"]["in"]}]},
+                               "conformance.json")
+    except SuiteFileError:
+        return
+    result = run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite]).checks[0]
+    assert result.outcome == "error", f"{result.outcome}: GX raises here"

@@ -84,9 +84,9 @@ def in_set(column: str, value_set: Sequence[Any] | None = None,
 @register_check("expect_column_values_to_not_be_in_set", error="{column} not in {value_set}")
 def not_in_set(column: str, value_set: Sequence[Any] | None = None,
                schema: pl.Schema | None = None) -> MapResult:
-    """No value is one of ``value_set``."""
+    """No value is one of ``value_set`` (required: GX raises without it)."""
     if value_set is None:
-        return MapResult(valid=pl.lit(True))
+        raise ValueError("value_set is required (a list of forbidden values)")
     return MapResult(valid=in_set_expr(column, value_set, schema).not_())
 
 
