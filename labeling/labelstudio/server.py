@@ -18,15 +18,25 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from dataqa.errors import LabelStudioError
+from dataqa.labeling.labelstudio._process import (
+    HOST,
+    alive,
+    free_port,
+    group_alive,
+    healthy,
+    runs_with,
+    open_log,
+    port_in_use,
+    wait_port_free,
+)
+
+__all__ = ["EmbeddedServer", "ServerStatus", "find_binary", "free_port", "port_in_use", "HOST"]
 from dataqa.labeling.labelstudio.settings import (
     ADMIN_EMAIL,
     Secret,
@@ -37,7 +47,6 @@ from dataqa.labeling.labelstudio.settings import (
 
 ENV_BIN = "DATAQA_LABEL_STUDIO_BIN"
 DEFAULT_BIN = Path.home() / ".cache" / "dataqa" / "label-studio-venv" / "bin" / "label-studio"
-HOST = "127.0.0.1"
 
 
 def find_binary() -> str:
@@ -63,64 +72,6 @@ def find_binary() -> str:
         "~/.cache/dataqa/label-studio-venv/bin/pip install label-studio==1.23.2`, or set "
         f"{ENV_BIN}, or use your own server via DATAQA_LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY"
     )
-
-
-def port_in_use(port: int, host: str = HOST) -> bool:
-    """Whether something already listens on ``host:port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(1.0)
-        return s.connect_ex((host, port)) == 0
-
-
-def free_port() -> int:
-    """A currently free TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie child is reaped and counts as gone)."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)  # reaps it if it is our exited child
-        if done == pid:
-            return False
-    except ChildProcessError:
-        pass  # not our child: fall through to a signal-0 probe
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists():
-        try:
-            return stat.read_text().split(")")[-1].split()[0] != "Z"
-        except OSError:
-            return False
-    return True
-
-
-def _group_alive(pgid: int) -> bool:
-    """Whether any process of the group still runs (after reaping our own exited leader)."""
-    _alive(pgid)
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _wait_port_free(port: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while port_in_use(port):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.25)
-    return True
 
 
 @dataclass(frozen=True)
@@ -201,11 +152,12 @@ class EmbeddedServer:
         p = self.paths
         p.data_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(p.root, 0o700)
+        # A retry after a failed init reuses the first attempt's secrets: the admin may exist already.
         token = read_token_file(p.token_file) or Secret(secrets.token_hex(20))
-        password = secrets.token_urlsafe(18)
+        password = _stored_password(p.credentials_file) or secrets.token_urlsafe(18)
         write_private(p.token_file, token.reveal() + "\n")
         write_private(p.credentials_file, json.dumps({"email": ADMIN_EMAIL, "password": password}))
-        with _open_log(p.log_file) as log:
+        with open_log(p.log_file) as log:
             try:
                 proc = subprocess.run(
                     [self.binary, "init", "--quiet", "--no-browser", "--data-dir", str(p.data_dir)],
@@ -239,7 +191,7 @@ class EmbeddedServer:
         if current.running and current.pid is not None:
             self.port = int(str(current.url).rsplit(":", 1)[1])
             return self._wait_ready(current.pid, timeout)
-        if not _wait_port_free(self.port, 10.0):  # a just-stopped server may still hold it
+        if not wait_port_free(self.port, 10.0):  # a just-stopped server may still hold it
             raise LabelStudioError(
                 f"port {self.port} on {HOST} is already in use; pass --port or set "
                 "[label_studio] port in dataqa.toml"
@@ -270,12 +222,12 @@ class EmbeddedServer:
     def _wait_ready(self, pid: int, timeout: float) -> ServerStatus:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not _alive(pid):
+            if not alive(pid):
                 self.paths.state_file.unlink(missing_ok=True)
                 raise LabelStudioError(
                     f"Label Studio exited during start-up; log {self.paths.log_file}:\n{self.log_tail()}"
                 )
-            if _healthy(self.url):
+            if healthy(self.url):
                 return self.status()
             time.sleep(0.5)
         self.stop()
@@ -291,8 +243,10 @@ class EmbeddedServer:
             pid, url = int(state["pid"]), str(state["url"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        running = pid is not None and _alive(pid)
-        return ServerStatus(running=running, ready=bool(running and url and _healthy(url)),
+        # A stale state file (after a reboot) may name a pid now used by another program: never
+        # report, or later kill, a process that is not this folder's label-studio.
+        running = pid is not None and alive(pid) and runs_with(pid, str(self.paths.data_dir.resolve()))
+        return ServerStatus(running=running, ready=bool(running and url and healthy(url)),
                             url=url if running else None, pid=pid if running else None,
                             data_dir=self.paths.data_dir, initialised=self.initialised)
 
@@ -309,10 +263,10 @@ class EmbeddedServer:
                 return True
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                if not _group_alive(st.pid):
+                if not group_alive(st.pid):
                     return True
                 time.sleep(0.2)
-        return not _group_alive(st.pid)
+        return not group_alive(st.pid)
 
     def log_tail(self, token: Secret | None = None, lines: int = 40) -> str:
         """The last lines of the server log, with the admin token redacted."""
@@ -325,14 +279,9 @@ class EmbeddedServer:
         return token.redact(tail) if token else tail
 
 
-def _healthy(url: str) -> bool:
+def _stored_password(path: Path) -> str | None:
     try:
-        return httpx.get(f"{url}/health", timeout=2.0).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _open_log(path: Path):  # type: ignore[no-untyped-def]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    return os.fdopen(fd, "ab")
+        value = json.loads(path.read_text(encoding="utf-8")).get("password")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value else None

@@ -123,3 +123,21 @@ def test_reviewers_see_features_not_detector_columns_and_only_flagged_rows() -> 
     assert select_rows(s)["row_id"].to_list() == [4, 2]
     assert select_rows(s, top=1)["row_id"].to_list() == [4]
     assert select_rows(s, include_unflagged=True)["row_id"].to_list() == [4, 2, 9]
+
+
+def test_stale_state_file_never_kills_another_program(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from dataqa.labeling.labelstudio.server import EmbeddedServer
+    from dataqa.labeling.labelstudio.settings import ServerPaths
+
+    paths = ServerPaths(tmp_path / "labelstudio")
+    paths.root.mkdir()
+    # After a reboot the recorded pid may belong to anything: here, this very test process.
+    paths.state_file.write_text(json.dumps({"pid": os.getpid(), "port": 1, "url": "http://127.0.0.1:1"}))
+    srv = EmbeddedServer(paths, port=1)
+
+    assert srv.status().running is False
+    assert srv.stop() is False  # and we are still alive to check it
+    assert not paths.state_file.exists()
