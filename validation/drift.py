@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from dataqa.errors import InputError
 from dataqa.validation.profile_model import ColumnProfile, DriftBins, Profile
@@ -90,7 +91,7 @@ class DriftConfig:
             except (AttributeError, TypeError, ValueError):
                 raise InputError(f"[drift] {key}: expected a table with numeric 'warning' and "
                                  f"'failed', got {val!r}") from None
-            cfg = replace(cfg, **{key: thr})
+            cfg = replace(cfg, **{key: thr})  # type: ignore[arg-type]
         return cfg
 
 
@@ -152,7 +153,7 @@ class DriftReport:
 
 
 # ---- statistics ------------------------------------------------------------------------
-def psi(reference: np.ndarray, current: np.ndarray) -> float:
+def psi(reference: npt.NDArray[np.float64], current: npt.NDArray[np.float64]) -> float:
     """Population stability index of two count vectors over the same bins.
 
     >>> round(psi(np.array([50, 50]), np.array([50, 50])), 6)
@@ -165,7 +166,7 @@ def psi(reference: np.ndarray, current: np.ndarray) -> float:
     return float(np.sum((c - r) * np.log(c / r)))
 
 
-def js_distance(reference: np.ndarray, current: np.ndarray) -> float:
+def js_distance(reference: npt.NDArray[np.float64], current: npt.NDArray[np.float64]) -> float:
     """Jensen-Shannon distance (base 2, in [0, 1]) of two count vectors.
 
     >>> js_distance(np.array([1, 0]), np.array([0, 1]))
@@ -175,21 +176,21 @@ def js_distance(reference: np.ndarray, current: np.ndarray) -> float:
     q = current / max(current.sum(), 1)
     m = (p + q) / 2
 
-    def kl(a: np.ndarray) -> float:
+    def kl(a: npt.NDArray[np.float64]) -> float:
         mask = a > 0
         return float(np.sum(a[mask] * np.log2(a[mask] / m[mask])))
 
     return float(math.sqrt(max(0.0, (kl(p) + kl(q)) / 2)))
 
 
-def ks_binned(reference: np.ndarray, current: np.ndarray) -> float:
+def ks_binned(reference: npt.NDArray[np.float64], current: npt.NDArray[np.float64]) -> float:
     """Largest gap between the two cumulative distributions at the bin boundaries."""
     r = np.cumsum(reference) / max(reference.sum(), 1)
     c = np.cumsum(current) / max(current.sum(), 1)
     return float(np.max(np.abs(r - c))) if len(r) else 0.0
 
 
-def decile_groups(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def decile_groups(reference: npt.NDArray[np.float64], current: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Merge consecutive fine bins into groups holding >= 10% of the reference each (PSI is
     calibrated for ~10 bins; ties in integer data make some percentile bins empty)."""
     total = max(reference.sum(), 1)
@@ -197,7 +198,8 @@ def decile_groups(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarra
     for r, c in zip(reference, current):
         r_acc, c_acc = r_acc + r, c_acc + c
         if r_acc / total >= 0.1 - 1e-9:
-            rg.append(r_acc), cg.append(c_acc)
+            rg.append(r_acc)
+            cg.append(c_acc)
             r_acc = c_acc = 0
     if r_acc or c_acc:
         if rg:
@@ -208,7 +210,7 @@ def decile_groups(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarra
     return np.array(rg, dtype=float), np.array(cg, dtype=float)
 
 
-def rebin(bins: DriftBins, breaks: list[float]) -> np.ndarray:
+def rebin(bins: DriftBins, breaks: list[float]) -> npt.NDArray[np.float64]:
     """Approximate counts of ``bins`` on other ``breaks`` (linear CDF inside each bin).
 
     Only used when two saved profiles with different percentile breaks are compared; a profile
@@ -222,7 +224,8 @@ def rebin(bins: DriftBins, breaks: list[float]) -> np.ndarray:
         # outside the source breaks the CDF is unknown: take the open end bins' far edges
         at = np.interp(np.asarray(breaks, dtype=float), src, cum[1:-1], left=0.0, right=cum[-1])
     edges = np.concatenate([[0.0], at, [cum[-1]]])
-    return np.maximum(np.diff(edges), 0.0)
+    out: npt.NDArray[np.float64] = np.maximum(np.diff(edges), 0.0)
+    return out
 
 
 # ---- comparison ------------------------------------------------------------------------
@@ -274,7 +277,7 @@ def _too_few(cur: ColumnProfile, ref: ColumnProfile, cfg: DriftConfig, notes: li
     return False
 
 
-def numeric_counts(cur: ColumnProfile, ref: ColumnProfile) -> tuple[np.ndarray, np.ndarray, bool]:
+def numeric_counts(cur: ColumnProfile, ref: ColumnProfile) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
     """Reference and current counts on the reference's bins; True when re-binned."""
     assert cur.drift_bins is not None and ref.drift_bins is not None
     r = np.asarray(ref.drift_bins.counts, dtype=float)
@@ -312,9 +315,9 @@ def _value_results(cur: ColumnProfile, ref: ColumnProfile, cfg: DriftConfig,
     r = np.array([ref.frequencies.get(k, 0) for k in cats], dtype=float)
     c = np.array([cur.frequencies.get(k, 0) for k in cats], dtype=float)
     js = js_distance(r, c)
-    unseen = sorted((k for k in cur.frequencies if k not in ref.frequencies),
-                    key=lambda k: -cur.frequencies[k])  # type: ignore[index]
-    n_unseen = sum(cur.frequencies[k] for k in unseen)
+    cur_freq, ref_freq = cur.frequencies, ref.frequencies
+    unseen = sorted((k for k in cur_freq if k not in ref_freq), key=lambda k: -cur_freq[k])
+    n_unseen = sum(cur_freq[k] for k in unseen)
     share = n_unseen / cur.non_null if cur.non_null else 0.0
     shown = ", ".join(repr(k) for k in unseen[:10]) + (" ..." if len(unseen) > 10 else "")
     return [

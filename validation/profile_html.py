@@ -12,7 +12,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 
@@ -46,7 +46,7 @@ def vega_bundle() -> str:
         return path.read_text(encoding="utf-8")
     except OSError:
         pass
-    text = str(vl_convert.javascript_bundle())
+    text = str(vl_convert.javascript_bundle())  # type: ignore[call-arg]  # snippet is optional
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -71,13 +71,14 @@ def column_chart(cp: ColumnProfile) -> dict[str, Any] | None:
     if cp.histogram is not None:
         e, n = cp.histogram.edges, cp.histogram.counts
         rows = [{"start": e[i], "end": e[i + 1], "count": n[i]} for i in range(len(n))]
-        kind = "temporal" if cp.kind == "temporal" else "quantitative"
-        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        kind: Literal["temporal", "quantitative"] = (
+            "temporal" if cp.kind == "temporal" else "quantitative")
+        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(  # type: ignore[no-untyped-call]
             x=alt.X("start", type=kind, title=cp.name), x2="end",
             y=alt.Y("count", type="quantitative", title="rows"))
     elif cp.top_values:
         rows = [{"value": v, "count": n} for v, n in cp.top_values]
-        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(  # type: ignore[no-untyped-call]
             y=alt.Y("value", type="nominal", sort="-x", title=cp.name),
             x=alt.X("count", type="quantitative", title="rows"))
     else:

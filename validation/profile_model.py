@@ -147,7 +147,8 @@ class Profile:
         """Plain-JSON form (non-finite floats become ``null``)."""
         d = asdict(self)
         d = {"format": PROFILE_FORMAT, "version": PROFILE_FORMAT_VERSION, **d}
-        return _finite(d)
+        out: dict[str, Any] = _finite(d)
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         """JSON text; ``Profile.from_json`` reads it back to an equal object."""

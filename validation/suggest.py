@@ -172,7 +172,7 @@ def suggest(profile: Profile, *, format: Format = "gx", id_column: str | None = 
     if format == "pandera":
         from dataqa.validation.suggest_render import to_pandera
 
-        return to_pandera(rules, name, profile.source)
+        return str(to_pandera(rules, name, profile.source))
     raise InputError(f"unknown suite format '{format}'; use gx or pandera")
 
 
