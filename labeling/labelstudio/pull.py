@@ -124,6 +124,13 @@ def pull_reviews(
         The project does not exist (deleted between push and pull?).
     ServiceUnreachable, LabelStudioAuthError, LabelStudioError
         As for every call to the server.
+
+    Examples
+    --------
+    >>> cs = pull_reviews("dataqa: diamonds_dirty", dataset="sample_data/diamonds_dirty.csv")  # doctest: +SKIP
+    >>> cs.counts                                                                            # doctest: +SKIP
+    {'relabel': 31, 'confirmed': 12, 'unsure': 3, 'tie': 1, 'orphan': 0}
+    >>> cs.write(".dataqa/changesets/review.parquet")                                        # doctest: +SKIP
     """
     if project is None:
         if dataset is None:

@@ -101,6 +101,12 @@ def push_suspects(
         The server cannot be reached, refuses the token, or refuses the project or the tasks.
     FileFormatError, MissingColumnError, InputError
         The suspects table is unusable.
+
+    Examples
+    --------
+    >>> result = push_suspects("suspects.parquet", top=50)      # doctest: +SKIP
+    >>> print(result.summary())                                  # doctest: +SKIP
+    pushed 50 new task(s) to project 'dataqa: diamonds_dirty' (id 1); 0 already there; ...
     """
     s = suspects if isinstance(suspects, Suspects) else read_suspects(suspects)
     rows = select_rows(s, top, include_unflagged)

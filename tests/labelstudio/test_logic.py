@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -14,11 +16,11 @@ from dataqa.config import LabelStudioConfig, ProjectConfig
 from dataqa.errors import LabelStudioAuthError, LabelStudioError
 from dataqa.labeling.labelstudio.csvsafe import FORMULA_TRIGGERS, neutralise_formulas, restore_formula_text
 from dataqa.labeling.labelstudio.pull import decide, votes_frame
-from dataqa.labeling.labelstudio.server import find_binary
+from dataqa.labeling.labelstudio.server import EmbeddedServer, find_binary
 from dataqa.labeling.labelstudio.settings import (
-    Connection, Secret, read_token_file, resolve_connection, server_paths, write_private,
+    Connection, Secret, ServerPaths, read_token_file, resolve_connection, server_paths, write_private,
 )
-from dataqa.labeling.labelstudio.suspects import label_config
+from dataqa.labeling.labelstudio.suspects import label_config, select_rows, suspects_from_frame
 
 from ls_helpers import choice
 
@@ -110,8 +112,6 @@ def test_missing_label_studio_binary_says_how_to_install(monkeypatch: pytest.Mon
 
 
 def test_reviewers_see_features_not_detector_columns_and_only_flagged_rows() -> None:
-    from dataqa.labeling.labelstudio.suspects import select_rows, suspects_from_frame
-
     df = pl.DataFrame({"row_id": [4, 2, 9], "given_label": ["a", "b", "a"], "suggested_label": ["b", "a", "b"],
                        "label_score": [0.1, 0.2, 0.9], "is_label_issue": [True, False, False],
                        "is_outlier_issue": [False, True, False], "outlier_score": [0.5, 0.1, 0.9],
@@ -126,12 +126,6 @@ def test_reviewers_see_features_not_detector_columns_and_only_flagged_rows() -> 
 
 
 def test_stale_state_file_never_kills_another_program(tmp_path: Path) -> None:
-    import json
-    import os
-
-    from dataqa.labeling.labelstudio.server import EmbeddedServer
-    from dataqa.labeling.labelstudio.settings import ServerPaths
-
     paths = ServerPaths(tmp_path / "labelstudio")
     paths.root.mkdir()
     # After a reboot the recorded pid may belong to anything: here, this very test process.
