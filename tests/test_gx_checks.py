@@ -214,3 +214,24 @@ def test_categorical_columns_behave_like_strings() -> None:
         {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "c", "regex": "b"}}]}, "t.json")
     frame = pl.LazyFrame({"c": pl.Series(["a", "bb", None], dtype=pl.Categorical)})
     assert [c.failing_row_ids for c in run_suites(Dataset("t", frame), [suite]).checks] == [[0], [1], [0]]
+
+
+@pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%d/%m/%Y %H:%M", "%b %d %Y", "%H:%M"])
+def test_strftime_matches_python_strptime(fmt: str) -> None:
+    """The vectorised fast path never disagrees with ``datetime.strptime`` (GX's own test)."""
+    import datetime as dt
+
+    values = ["2020-01-05", "2020-1-5", "12020-01-01", " 2020-01-05", "2020-01-05 ", "0999-01-01",
+              "05/01/2020 13:45", "5/1/2020 13:45", "Jan 05 2020", "jan 5 2020", "13:45", "25:00",
+              "2020-02-30", "2020-01-05T00:00"]
+
+    def python(v: str) -> bool:
+        try:
+            dt.datetime.strptime(v, fmt)
+            return True
+        except ValueError:
+            return False
+
+    res = run_one("expect_column_values_to_match_strftime_format", {"column": "s", "strftime_format": fmt},
+                  {"s": values})
+    assert res.failing_row_ids == [i for i, v in enumerate(values) if not python(v)]

@@ -120,7 +120,29 @@ def match_strftime_format(column: str, strftime_format: str,
         except ValueError:
             return False
 
-    return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), parses))
+    def batch(s: pl.Series) -> pl.Series:
+        s = s.cast(pl.String)
+        fast = _strftime_fast(s, strftime_format)
+        rest = s.filter(~fast & s.is_not_null()).unique()
+        ok = fast
+        if rest.len():
+            answers = pl.Series([parses(v) for v in rest.to_list()], dtype=pl.Boolean)
+            ok = fast | s.replace_strict(rest, answers, default=False, return_dtype=pl.Boolean)
+        return ok.set(s.is_null(), None)
+
+    return MapResult(valid=pl.col(column).map_batches(batch, return_dtype=pl.Boolean))
+
+
+def _strftime_fast(s: pl.Series, fmt: str) -> pl.Series:
+    """Values polars parses with ``fmt`` AND that print back identically (so they are in the
+    canonical form Python's ``strptime`` accepts; years 1-9999 as Python's ``%Y`` needs): these
+    need no Python call. Everything else goes through ``datetime.strptime``."""
+    try:
+        parsed = s.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+        fast = (parsed.dt.strftime(fmt) == s) & parsed.dt.year().is_between(1, 9999)
+        return fast.fill_null(False)
+    except Exception:  # noqa: BLE001 - a format polars cannot use: all values go to Python
+        return pl.Series(s.name, [False] * s.len(), dtype=pl.Boolean)
 
 
 #: Formats dateutil certainly accepts: values they parse need no Python call.
