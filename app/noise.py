@@ -28,6 +28,9 @@ class NoiseView:
     """What the page shows of one detection run."""
 
     dataset: str
+    fingerprint: str
+    """The dataset (version) the suspects were found in."""
+    version: str | None
     rows: int
     counts: dict[str, int]
     """Flagged rows per issue kind (``label``, ``outlier``, ``near_duplicate``...)."""
@@ -58,6 +61,19 @@ def _detect(path: str, fingerprint: str, name: str, version: str | None, label: 
             id_column: str | None, out: str, baseline_key: str, *, _cfg: ProjectConfig,
             _progress: Progress | None) -> NoiseView:
     raise NotImplementedError("label-noise detection is not available yet")
+
+
+def result_for(view: NoiseView | None, cur: "Current") -> NoiseView | None:
+    """The last result if it belongs to the current dataset or an earlier version of it.
+
+    Row ids are stable across versions of the store, so suspects found in v1 can still be
+    reviewed after a fix made v2; a result for an unrelated file is not shown.
+    """
+    if view is None:
+        return None
+    if view.fingerprint == cur.fingerprint or (view.version is not None and cur.version is not None):
+        return view
+    return None
 
 
 def queue(view: NoiseView, n: int, *, label_issues_only: bool = True) -> pl.DataFrame:

@@ -5,13 +5,12 @@ import streamlit as st
 from dataqa.app import noise, review, state, versioning
 
 st.title("Label noise")
+if "noise.flash" in st.session_state:
+    st.success(st.session_state.pop("noise.flash"))
 cfg = state.config()
 cur = state.require_current()
 if cur.label_column is None:
     st.info("Choose the label column on the Data page first.")
-    st.stop()
-if not noise.available():
-    st.info("Label-noise detection is not available yet (the labeling module is being built).")
     st.stop()
 
 # --- detect -----------------------------------------------------------------------------------------
@@ -19,17 +18,22 @@ c1, c2 = st.columns([3, 1])
 c1.caption(f"The fixed baseline ({cfg.baseline.model}) predicts `{cur.label_column}` out of fold "
            f"({cfg.baseline.folds} folds, seed {cfg.baseline.seed}); cleanlab flags rows whose given "
            "label the model finds unlikely. Results are cached per dataset version.")
-if c2.button("Find label noise", type="primary", key="noise.run"):
+if not noise.available():
+    st.info("Label-noise detection is not available yet (the labeling module is being built).")
+elif c2.button("Find label noise", type="primary", key="noise.run"):
     bar = st.progress(0.0, text="starting...")
     with state.guard("Label-noise detection failed"):
         result = noise.detect(cfg, cur, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
         bar.progress(1.0, text="done")
-        state.put("noise", result)
+        st.session_state["dataqa.noise"] = result
 
-result = state.get("noise")
+result = noise.result_for(st.session_state.get("dataqa.noise"), cur)
 if result is None:
     st.info("Press **Find label noise** to rank the rows by label quality.")
     st.stop()
+if result.fingerprint != cur.fingerprint:
+    st.caption(f"Suspects were found in {result.version}; the open version is {cur.version}. "
+               "Fixes apply to the open version; press **Find label noise** to re-rank.")
 
 m = st.columns(len(result.counts) + 1)
 m[0].metric("Rows", f"{result.rows:,}")
@@ -59,8 +63,6 @@ if st.button(f"Save {fixes.height} fix(es) as a new version", key="noise.save", 
         state.set_current(versioning.open_version(cfg, rec.id))
         st.session_state["noise.flash"] = f"{rec.id}: {rec.message}"
         st.rerun()
-if "noise.flash" in st.session_state:
-    st.success(st.session_state.pop("noise.flash"))
 
 # --- Label Studio -----------------------------------------------------------------------------------------
 st.subheader("Review in Label Studio")
