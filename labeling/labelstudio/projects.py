@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataqa.errors import ProjectNotFound
+from dataqa.errors import InputError, ProjectNotFound
 from dataqa.labeling.labelstudio.client import LabelStudioSession
 
 
+TITLE_MIN, TITLE_MAX = 3, 50  # Label Studio 1.23's limits (PROJECT_TITLE_MIN_LEN/MAX_LEN)
+
+
 def default_title(dataset: str) -> str:
-    """The project title used when none is given: ``dataqa: <dataset>``."""
-    return f"dataqa: {dataset}"
+    """The project title used when none is given: ``dataqa: <dataset>`` (cut to 50 characters)."""
+    return f"dataqa: {dataset}"[:TITLE_MAX]
+
+
+def check_title(title: str) -> str:
+    """``title`` if Label Studio accepts it as a project title.
+
+    Raises
+    ------
+    InputError
+        Shorter than 3 or longer than 50 characters.
+    """
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise InputError(f"project title '{title}' has {len(title)} characters; Label Studio "
+                         f"accepts {TITLE_MIN} to {TITLE_MAX}: pass a shorter --project")
+    return title
 
 
 def find_project(session: LabelStudioSession, title: str) -> int | None:
@@ -31,7 +48,7 @@ def require_project(session: LabelStudioSession, title: str) -> int:
     ProjectNotFound
         No such project (deleted, never pushed, or a typo in ``--project``).
     """
-    pid = find_project(session, title)
+    pid = find_project(session, check_title(title))
     if pid is None:
         raise ProjectNotFound(
             f"no Label Studio project titled '{title}' at {session.conn.url} (deleted, or never "
@@ -45,7 +62,7 @@ def ensure_project(session: LabelStudioSession, title: str, config: str, descrip
 
     Returns the project id and whether it was created.
     """
-    pid = find_project(session, title)
+    pid = find_project(session, check_title(title))
     label = f"'{title}'"
     if pid is None:
         proj = session.call(f"creating project {label}", session.sdk.projects.create,

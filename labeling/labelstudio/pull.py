@@ -10,7 +10,7 @@ import polars as pl
 from dataqa.io import Dataset, read_dataset
 from dataqa.labeling.labelstudio.changeset import SCHEMA, Changeset
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
-from dataqa.labeling.labelstudio.projects import default_title, list_tasks, require_project
+from dataqa.labeling.labelstudio.projects import check_title, default_title, list_tasks, require_project
 from dataqa.labeling.labelstudio.settings import Connection, resolve_connection
 from dataqa.labeling.labelstudio.suspects import FROM_NAME, UNSURE
 
@@ -139,6 +139,7 @@ def pull_reviews(
             raise InputError("no project given: pass --project NAME or a dataset")
         name = dataset.path if isinstance(dataset, Dataset) else str(dataset)
         project = default_title(Path(name).stem)
+    check_title(project)
     known = _row_ids(dataset, id_column) if dataset is not None else None
     session = connect(connection or resolve_connection())
     pid = require_project(session, project)

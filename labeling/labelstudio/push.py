@@ -10,7 +10,7 @@ import polars as pl
 
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
 from dataqa.labeling.labelstudio.csvsafe import write_safe_csv
-from dataqa.labeling.labelstudio.projects import default_title, ensure_project, list_tasks
+from dataqa.labeling.labelstudio.projects import check_title, default_title, ensure_project, list_tasks
 from dataqa.labeling.labelstudio.settings import Connection, resolve_connection
 from dataqa.labeling.labelstudio.suspects import (
     Suspects,
@@ -112,8 +112,8 @@ def push_suspects(
     rows = select_rows(s, top, include_unflagged)
     if review_csv is not None:
         write_safe_csv(rows, review_csv)
+    title = check_title(project or default_title(s.dataset))
     session = connect(connection or resolve_connection())
-    title = project or default_title(s.dataset)
     description = (f"Suspect labels from dataqa (dataset {s.dataset}, version {s.version or '-'}, "
                    f"label column {s.label_column or '-'}). Sort by prediction score: lowest first.")
     pid, created_project = ensure_project(session, title, label_config(s.classes), description)

@@ -135,3 +135,13 @@ def test_stale_state_file_never_kills_another_program(tmp_path: Path) -> None:
     assert srv.status().running is False
     assert srv.stop() is False  # and we are still alive to check it
     assert not paths.state_file.exists()
+
+
+def test_project_titles_follow_label_studio_limits() -> None:
+    from dataqa.errors import InputError
+    from dataqa.labeling.labelstudio.projects import check_title, default_title
+
+    assert default_title("diamonds_dirty") == "dataqa: diamonds_dirty"
+    assert len(default_title("x" * 80)) == 50
+    with pytest.raises(InputError, match="project title 'ab' has 2 characters; Label Studio accepts 3 to 50"):
+        check_title("ab")
