@@ -46,7 +46,7 @@ def _binary_or_skip() -> str:
 
 
 @pytest.fixture(scope="session")
-def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LS]:
+def ls(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[LS]:
     _binary_or_skip()
     ws = tmp_path_factory.mktemp("ls-session")
     root = seed_workspace(ws)
@@ -61,6 +61,8 @@ def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LS]:
     try:
         yield LS(server=srv, url=st.url, token=token, conn=conn, admin=connect(conn))
     finally:
+        if request.session.testsfailed:  # help diagnose: the server's side of the story
+            print("\n--- Label Studio log tail (token redacted) ---\n" + srv.log_tail(lines=60), file=sys.stderr)
         if not srv.stop():
             print("Label Studio was not running at teardown; log tail:\n" + srv.log_tail(), file=sys.stderr)
 
