@@ -164,8 +164,11 @@ def _dateutil_batch(s: pl.Series) -> pl.Series:
     # Vectorised first: values in a common ISO-like format are parseable without Python;
     # only the remaining distinct values go through dateutil.
     s = s.cast(pl.String)
-    fast = pl.select(pl.coalesce([s.str.strptime(pl.Datetime, f, strict=False, exact=True)
-                                  for f in _FAST_FORMATS]).is_not_null()).to_series()
+    parsed = pl.select(pl.coalesce([s.str.strptime(pl.Datetime("us"), f, strict=False, exact=True)
+                                    for f in _FAST_FORMATS])).to_series()
+    # dateutil's years are 1-9999 and unsigned; chrono would also take "+2020" or more digits
+    fast = (parsed.is_not_null() & parsed.dt.year().is_between(1, 9999)
+            & s.str.contains(r"^\d{4}")).fill_null(False)
     rest = s.filter(~fast & s.is_not_null()).unique()
     ok = fast.clone()
     if rest.len():
