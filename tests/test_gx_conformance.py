@@ -8,7 +8,8 @@ to how error cases are classified), dataqa must give GX's ``success`` and
 output; for "success_ok_detail_diff" cases (GX 1.x changed the result details) ``success`` is
 compared with the definition and the index list with what GX 1.24.1 actually returned.
 
-Cases where GX 1.24.1 raises or rejects the configuration ("error_expected_ok") must be
+Cases with a ``row_condition`` or a GX suite parameter go through the GX-on-pandas fallback and
+must match GX too (``test_gx_case_through_fallback``). Cases where GX 1.24.1 raises or rejects the configuration ("error_expected_ok") must be
 rejected by dataqa's parser or end as outcome ``error`` (``test_gx_error_case``).
 
 Every other case is skipped with its reason (``pytest -rs`` lists them). Locate the definitions
@@ -101,9 +102,12 @@ def test_gx_case(case: dict[str, Any] | None) -> None:
     suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
                            "conformance.json")
     report = run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite])
-    result = report.checks[0]
+    _assert_matches_gx(case, report.checks[0])
+
+
+def _assert_matches_gx(case: dict[str, Any], result: Any) -> None:
     assert result.outcome != "error", result.message
-    expected = test["out"]
+    expected = case["test"]["out"]
     assert (result.outcome == "passed") == expected["success"], (
         f"success: dataqa {result.outcome} ({result.observed_value}), GX {expected['success']}")
     status = STATUS[case_id(case)]
@@ -115,6 +119,30 @@ def test_gx_case(case: dict[str, Any] | None) -> None:
         return
     assert sorted(result.failing_row_ids) == want
 
+
+def _fallback_params() -> list[Any]:
+    if DEFS is None:
+        return [pytest.param(None, id="definitions-missing")]
+    return [pytest.param(c, id=case_id(c)) for c in CASES
+            if _native(c["expectation_type"]) and pandas_skip_reason(c) is None
+            and STATUS.get(case_id(c), {}).get("status") in GX_PASSES
+            and ("row_condition" in c["test"]["in"] or "$PARAMETER" in json.dumps(c["test"]["in"]))]
+
+
+@pytest.mark.parametrize("case", _fallback_params())
+def test_gx_case_through_fallback(case: dict[str, Any] | None) -> None:
+    """Cases with a ``row_condition`` or a suite parameter: dataqa hands them to GX on pandas
+    (the fallback) and must still give GX's success and unexpected_index_list."""
+    if case is None:
+        pytest.skip(_NOT_FOUND)
+    try:
+        df = build_frame(case, [])  # a row condition may name any column
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars: {exc}")
+    suite = parse_gx_suite({"expectations": [{"type": case["expectation_type"], "kwargs": case["test"]["in"]}]},
+                           "conformance.json")
+    assert suite.checks[0].meta.get("dataqa_engine") == "great_expectations"
+    _assert_matches_gx(case, run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite]).checks[0])
 
 def _error_params() -> list[Any]:
     if DEFS is None:
