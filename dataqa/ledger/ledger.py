@@ -15,7 +15,7 @@ import polars as pl
 from dataqa.config import ProjectConfig, load_config
 from dataqa.errors import VersionStoreError
 from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS, Estimate, Scored, estimate, paired_delta, score
-from dataqa.ledger.retrain import FitPredict, default_fit_predict, eval_set, retrain
+from dataqa.ledger.retrain import THREADS, FitPredict, default_fit_predict, eval_set, retrain
 from dataqa.versions import VersionStore
 from dataqa.versions._atomic import write_json
 from dataqa.versions.lineage import environment, file_sha256
@@ -155,7 +155,7 @@ def build_ledger(
     scored: dict[str, Scored] = {}
     n_train: dict[str, int] = {}
     for r in recs:
-        key = cache_key(r.data_hash, ref.data_hash, split_hash, drop, asdict(cfg.baseline), seed, repeats)
+        key = cache_key(r.data_hash, ref.data_hash, split_hash, drop, asdict(cfg.baseline), seed, repeats, THREADS)
         hit = _cache_load(store, key) if cache and fit_predict is None else None
         if hit is None:
             if progress:
@@ -177,7 +177,8 @@ def build_ledger(
     return Ledger(
         store=str(store.path), dataset=meta["dataset"], label_column=label, reference=ref.id,
         reference_hash=ref.data_hash, n_eval=len(ev.y), eval_split_sha256=file_sha256(store.path / "split.parquet"),
-        seeds={"model": seed, "bootstrap": seed, "split": int(meta.get("split_seed", seed)), "repeats": repeats},
+        seeds={"model": seed, "bootstrap": seed, "split": int(meta.get("split_seed", seed)), "repeats": repeats,
+               "threads": THREADS},
         exclude=drop,
         config=asdict(cfg.baseline), suites=list(cfg.check.suites), environment=environment(), entries=entries,
     )

@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import polars as pl
+from threadpoolctl import threadpool_limits
 
 from dataqa.config import BaselineConfig
 from dataqa.errors import LabelingError, VersionStoreError
@@ -21,6 +22,9 @@ from dataqa.io import collect
 from dataqa.versions import VersionStore
 from dataqa.versions.guard import check_same_eval_rows
 from dataqa.versions.materialize import ROW_ID
+
+#: OpenMP threads per retrain (pinned for reproducibility; recorded in the ledger).
+THREADS = 1
 
 FitPredict = Callable[..., tuple[np.ndarray, list[Any]]]
 
@@ -53,8 +57,10 @@ def eval_set(store: VersionStore, versions: Sequence[str], reference: str, label
         The versions do not all hold the same evaluation rows.
     """
     ids = check_same_eval_rows(store, [*versions, reference])
-    frame = collect(store.checkout(reference).join(ids.to_frame().lazy(), on=ROW_ID, how="semi"), str(store.path))
-    frame = frame.filter(pl.col(label).is_not_null())
+    # sorted by row_id: the row order must not depend on how a parallel join came out, or the
+    # bootstrap (and cached probabilities) would pair different rows on a rerun
+    frame = collect(store.checkout(reference).join(ids.to_frame().lazy(), on=ROW_ID, how="semi"),
+                    str(store.path)).filter(pl.col(label).is_not_null()).sort(ROW_ID)
     if frame.is_empty():
         raise VersionStoreError(f"{store.path}: the frozen evaluation split has no labelled rows")
     classes = sorted(collect(store.checkout(reference).select(pl.col(label).drop_nulls().unique()),
@@ -103,11 +109,15 @@ def retrain(
         store.checkout(version).join(ev.all_eval_ids.to_frame().lazy(), on=ROW_ID, how="anti")
         .filter(pl.col(label).is_not_null()),
         str(store.path),
-    )
+    ).sort(ROW_ID)  # a deterministic row order: the fit must not depend on the join's
     total = np.zeros((ev.frame.height, len(ev.classes)))
     for r in range(repeats):
         part = train if repeats == 1 else train.filter(_bucket(train.schema[ROW_ID], seed + r) < int(SUBSAMPLE * 1000))
-        proba, model_classes = fit_predict(part, ev.frame, label_column=label, exclude=list(exclude),
-                                           config=config, seed=seed + r)
+        # One OpenMP thread: histogram gradient boosting sums floats in a thread-dependent order,
+        # and on an overfitting model that changes the numbers; pinned, a rerun on any machine
+        # gives the same ledger (and a busy shared machine runs it faster).
+        with threadpool_limits(limits=THREADS, user_api="openmp"):
+            proba, model_classes = fit_predict(part, ev.frame, label_column=label, exclude=list(exclude),
+                                               config=config, seed=seed + r)
         total += align(np.asarray(proba, dtype=float), list(model_classes), ev.classes)
     return total / repeats, train.height
