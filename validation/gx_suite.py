@@ -136,8 +136,11 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
     meta = dict(entry.get("meta") or {})
     _check_mostly(name, kwargs, loc)
     label = _label(name, kwargs)
-    native = is_registered(name) and get_check(name).kind != "external"
+    native = is_registered(name)  # dataqa's own checks, custom checks (fallbacks are prefixed)
     if native and ("row_condition" in kwargs or _has_suite_parameter(kwargs)):
+        if name not in GX_EXPECTATION_TYPES:
+            raise SuiteFileError(f"{name}: row_condition and $PARAMETER values need a Great "
+                                 "Expectations type (GX evaluates them); remove them here", loc)
         native = False  # pandas query syntax / GX suite parameters: let GX evaluate them
     if native:
         _validate_native(name, kwargs, loc)
@@ -193,7 +196,8 @@ def _validate_native(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
 
     cdef = get_check(name, loc)
     params = inspect.signature(cdef.fn).parameters
-    hidden = {"schema"} if cdef.kind != "table" else {next(iter(params))}
+    # table checks get the schema first, external checks the frame: not kwargs of the entry
+    hidden = {"schema"} if cdef.kind in ("map", "aggregate") else {next(iter(params))}
     takes = [p for p in params if p not in hidden]
     passed = {k: v for k, v in kwargs.items() if k not in ENGINE_KWARGS}
     unknown = sorted(set(passed) - set(takes))
@@ -207,6 +211,8 @@ def _validate_native(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
                and spec.kind not in (spec.VAR_KEYWORD, spec.VAR_POSITIONAL)]
     if missing:
         raise SuiteFileError(f"{name}: missing required kwarg {', '.join(map(repr, missing))}", loc)
+    if cdef.kind == "external":
+        return  # runs later on its own engine; its signature was the check possible here
     probe = CheckSpec(name=name, kwargs=freeze(kwargs), suite_file="", location=loc)
     try:
         call_check(cdef, probe, pl.Schema())
