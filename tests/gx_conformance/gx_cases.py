@@ -41,9 +41,9 @@ def iter_cases(root: Path) -> Iterator[dict[str, Any]]:
 
 
 def case_id(case: dict[str, Any]) -> str:
-    """``expectation/dataset/test:title``: unique and readable (used as pytest id)."""
-    return (f"{case['expectation_type']}/{case['dataset']}/{case['index']}:"
-            f"{case['test']['title']}")
+    """``file/dataset/test:title`` (the file is named after its expectation, except variants
+    such as ``expect_column_values_to_be_between_tz_naive``): unique, readable, the pytest id."""
+    return f"{case['file'].removesuffix('.json')}/{case['dataset']}/{case['index']}:{case['test']['title']}"
 
 
 def pandas_skip_reason(case: dict[str, Any]) -> str | None:
