@@ -44,6 +44,9 @@ def _register() -> None:
 
     app.add_typer(labelstudio.app, name="labelstudio")
     app.add_typer(label.app, name="label")
+    from dataqa.cli import noise
+
+    app.command("noise")(noise.noise)
 
 
 _register()

@@ -1,0 +1,299 @@
+"""Find label noise and other row-level issues: one call, one :class:`NoiseResult`.
+
+:func:`find_noise` gets out-of-fold probabilities from the fixed baseline
+(:func:`dataqa.labeling.baseline.out_of_fold_proba`), builds one k-nearest-neighbour graph of the
+rows, and runs every issue kind in :data:`dataqa.labeling.issues.REGISTRY` on them. The CLI
+(``dataqa noise``) and the app both call it and render the same result.
+
+Why not cleanlab Datalab: ``Datalab`` needs the ``cleanlab[datalab]`` extra, which pulls in
+Hugging Face ``datasets`` (with ``pyarrow``, ``fsspec``, ``huggingface-hub``, ``multiprocess``,
+``xxhash``...) and works on pandas frames; it would also fit its own kNN graph per issue manager
+and could not reuse our fixed baseline's probabilities without copying them into its own
+containers. Everything we need is in the plain ``cleanlab`` functions under it
+(``filter.find_label_issues``, ``rank.get_label_quality_scores``, ``count.estimate_joint``) plus
+Datalab's documented thresholds, which :mod:`dataqa.labeling.issues` reuses with one shared kNN
+graph. So we keep the lighter dependency and the same output contract.
+
+Features for the kNN graph: numeric and temporal columns standardized (missing -> the column
+median), categorical columns as their codes (a code step weighs as much as one standard
+deviation; near-duplicates must also agree on every categorical value). Free text, the id and the
+label are not features (as in the baseline).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import polars as pl
+
+from dataqa.config import BaselineConfig
+from dataqa.errors import InputError, LabelingError, MissingColumnError
+from dataqa.labeling import baseline
+from dataqa.labeling.issues import K_NEIGHBOURS, REGISTRY, IssueInput, Issues
+
+#: Name of the row id column in the suspects table.
+ROW_ID = "row_id"
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called after each fold and once more after the issue detectors."""
+
+
+@dataclass(frozen=True)
+class NoiseResult:
+    """Everything one run found.
+
+    Attributes
+    ----------
+    suspects:
+        One row per input row, ordered for review (label issues first, then rows with another
+        issue, each by ``label_score`` ascending): ``row_id, given_label, suggested_label,
+        label_score, is_label_issue``, the other ``is_<kind>_issue`` / ``<kind>_score`` pairs,
+        then the row's dataset columns (except the label).
+    counts:
+        Flagged rows per issue kind, in registry order.
+    summaries:
+        One line per issue kind.
+    per_class:
+        ``class, rows, label_issues, noise_rate`` (cleanlab's estimated share of the class's rows
+        whose true label is another class).
+    confusion:
+        Given (rows, column ``given``) vs suggested label (one column per class), over the rows
+        flagged as label issues.
+    classes:
+        Class labels in probability-column order (sorted).
+    """
+
+    suspects: pl.DataFrame
+    counts: dict[str, int]
+    summaries: dict[str, str]
+    per_class: pl.DataFrame
+    confusion: pl.DataFrame
+    classes: list[Any]
+    label_column: str
+    id_column: str | None = None
+    dataset: str | None = None
+    dataset_path: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    """Issue kinds whose detector failed, with the error message (the others still ran)."""
+
+    @property
+    def rows(self) -> int:
+        """Number of input rows."""
+        return self.suspects.height
+
+    def metadata(self, *, version: str | None = None) -> dict[str, Any]:
+        """The ``dataqa`` key-value metadata of the suspects table (the shared contract)."""
+        return {"dataset": self.dataset, "dataset_path": self.dataset_path, "version": version,
+                "label_column": self.label_column, "id_column": self.id_column,
+                "classes": self.classes}
+
+    def write(self, path: str | Path, *, version: str | None = None) -> Path:
+        """Write the suspects table: Parquet (metadata under key ``dataqa``) or, for ``.csv``,
+        CSV with the metadata in a ``<file>.meta.json`` sidecar.
+
+        Raises
+        ------
+        InputError
+            Unknown suffix or unwritable path.
+        """
+        p = Path(path)
+        meta = json.dumps(self.metadata(version=version), default=str)
+        suffix = p.suffix.lower()
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if suffix in (".parquet", ".pq"):
+                self.suspects.write_parquet(p, metadata={"dataqa": meta})
+            elif suffix == ".csv":
+                self.suspects.write_csv(p)
+                p.with_name(p.name + ".meta.json").write_text(meta, encoding="utf-8")
+            else:
+                raise InputError(f"{p}: write the suspects table as .parquet or .csv")
+        except OSError as exc:
+            raise InputError(f"{p}: cannot write the suspects table: {exc.strerror}") from None
+        return p
+
+
+def find_noise(
+    df: pl.DataFrame,
+    *,
+    label_column: str,
+    id_column: str | None = None,
+    exclude: Sequence[str] = (),
+    config: BaselineConfig | None = None,
+    progress: Progress | None = None,
+    dataset: str | None = None,
+    dataset_path: str | None = None,
+) -> NoiseResult:
+    """Rank the rows of ``df`` by label quality and flag every registered issue kind.
+
+    Parameters
+    ----------
+    df:
+        The dataset's columns (no row id column: ``row_id`` is the ``id_column`` value or the
+        0-based row position).
+    label_column:
+        The class label. Strings, integers or booleans; float NaN counts as missing.
+    id_column:
+        Key column; also excluded from the features.
+    exclude:
+        Other columns that are not features.
+    config:
+        The project's ``[baseline]`` (folds, seed, model parameters).
+    progress:
+        ``progress(done, total)`` after each fold and after the detectors.
+    dataset, dataset_path:
+        Recorded in the suspects metadata.
+
+    Returns
+    -------
+    NoiseResult
+
+    Raises
+    ------
+    MissingColumnError
+        ``label_column`` or ``id_column`` is not in ``df``.
+    LabelingError
+        Missing labels, a single class, a class with fewer rows than folds, no usable feature.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"x": [0.0, 0.1, 0.2, 1.0, 1.1, 1.2] * 5, "y": ["a"] * 3 + ["b"] * 3 + ["a", "b"] * 12})
+    >>> res = find_noise(df, label_column="y", config=BaselineConfig(folds=3, params={"min_samples_leaf": 2}))
+    >>> res.suspects.columns[:5]
+    ['row_id', 'given_label', 'suggested_label', 'label_score', 'is_label_issue']
+    """
+    config = config or BaselineConfig()
+    for col in (label_column, id_column):
+        if col is not None and col not in df.columns:
+            raise MissingColumnError(f"column '{col}' not found; columns are {', '.join(df.columns)}",
+                                     col, df.columns)
+    if ROW_ID in df.columns and id_column != ROW_ID:
+        raise InputError(f"the data has a column named '{ROW_ID}', which dataqa uses for the row id; "
+                         f"pass --id {ROW_ID} if it is the key, or rename it")
+    if df.schema[label_column].is_float():
+        df = df.with_columns(pl.col(label_column).fill_nan(None))  # NaN labels are missing labels
+    not_features = [c for c in (id_column, *exclude) if c is not None]
+    total = config.folds + 1
+    proba, classes = baseline.out_of_fold_proba(df, label_column=label_column, exclude=not_features,
+                                                config=config, progress=progress and (lambda i, _n: progress(i, total)))
+    labels, _ = baseline.encode_labels(df.get_column(label_column))
+    inp = _issue_input(df, labels, proba, exclude=[label_column, *not_features])
+    found: dict[str, Issues] = {}
+    errors: dict[str, str] = {}
+    for kind, detect in REGISTRY.items():
+        try:
+            found[kind] = detect(inp)
+        except Exception as exc:  # one failing detector must not lose the others (STYLE habit 5)
+            if kind == "label":
+                raise LabelingError(f"cleanlab could not rank the labels: {exc}") from exc
+            errors[kind] = f"{type(exc).__name__}: {exc}"
+    if progress is not None:
+        progress(total, total)
+    row_id = pl.col(id_column) if id_column else pl.int_range(pl.len(), dtype=pl.UInt32)
+    class_series = pl.Series("suggested_label", classes)
+    head = df.select(row_id.alias(ROW_ID), pl.col(label_column).alias("given_label")).with_columns(
+        class_series.gather(proba.argmax(axis=1)))
+    flags = pl.concat([head, *(found[k].frame for k in found)], how="horizontal")
+    # Contract order: the label pair first as (score, flag), then the other kinds' pairs.
+    flags = flags.select(ROW_ID, "given_label", "suggested_label", "label_score", "is_label_issue",
+                         *(c for k in found if k != "label" for c in found[k].frame.columns))
+    rest = df.drop(label_column, *([ROW_ID] if ROW_ID in df.columns else []))
+    suspects = pl.concat([flags, rest], how="horizontal")
+    issue_cols = [f"is_{k}_issue" for k in found]
+    suspects = suspects.sort(
+        [~pl.col("is_label_issue"), ~pl.any_horizontal(issue_cols), pl.col("label_score"), pl.col(ROW_ID)])
+    per_class, confusion = _class_tables(labels, proba, classes, found["label"].frame["is_label_issue"].to_numpy(),
+                                         inp.cleanlab_kwargs)
+    return NoiseResult(
+        suspects=suspects, counts={k: v.count for k, v in found.items()},
+        summaries={k: v.summary for k, v in found.items()}, per_class=per_class, confusion=confusion,
+        classes=list(classes), label_column=label_column, id_column=id_column, dataset=dataset,
+        dataset_path=dataset_path, errors=errors)
+
+
+def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features for the kNN graph, the categorical codes (``-1`` = null), and each row's null share."""
+    spec = baseline.learn_features(df, exclude=exclude)
+    x = baseline.to_matrix(df, spec)
+    null_fraction = np.isnan(x).mean(axis=1) if x.shape[1] else np.ones(x.shape[0])
+    n_num = len(spec.numeric) + len(spec.temporal)
+    num, cat = x[:, :n_num], x[:, n_num:]
+    with warnings.catch_warnings():  # an all-null column: nan statistics, handled below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean, std, median = np.nanmean(num, axis=0), np.nanstd(num, axis=0), np.nanmedian(num, axis=0)
+    mean, median = np.nan_to_num(mean), np.nan_to_num(median)
+    std = np.where(np.isfinite(std) & (std > 0), std, 1.0)
+    num = (np.where(np.isnan(num), median, num) - mean) / std
+    codes = np.where(np.isnan(cat), -1.0, cat)
+    return np.hstack([num, codes]), codes.astype(np.int64), null_fraction
+
+
+def _issue_input(df: pl.DataFrame, labels: np.ndarray, proba: np.ndarray, *, exclude: Sequence[str]) -> IssueInput:
+    from cleanlab.count import compute_confident_joint
+    from sklearn.neighbors import NearestNeighbors
+
+    x, codes, null_fraction = knn_features(df, exclude=exclude)
+    k = min(K_NEIGHBOURS, df.height - 1)
+    if k >= 1:
+        # kneighbors() without X leaves each row out of its own neighbours (exact copies still meet).
+        dist, idx = NearestNeighbors(n_neighbors=k).fit(x).kneighbors()
+    else:
+        dist, idx = np.zeros((df.height, 0)), np.zeros((df.height, 0), dtype=np.int64)
+    cj = compute_confident_joint(labels, proba)
+    return IssueInput(labels=labels, pred_probs=proba, knn_distances=dist, knn_indices=idx,
+                      categories=codes, null_fraction=null_fraction,
+                      cleanlab_kwargs={"confident_joint": cj})
+
+
+def _class_tables(labels: np.ndarray, proba: np.ndarray, classes: list[Any], is_issue: np.ndarray,
+                  kwargs: dict[str, Any] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from cleanlab.count import estimate_joint
+
+    k = len(classes)
+    joint = estimate_joint(labels, proba, **(kwargs or {}))
+    row_sum = joint.sum(axis=1)
+    noise = 1.0 - np.divide(np.diag(joint), row_sum, out=np.ones(k), where=row_sum > 0)
+    names = [str(c) for c in classes]
+    per_class = pl.DataFrame({
+        "class": names,
+        "rows": np.bincount(labels, minlength=k),
+        "label_issues": np.bincount(labels[is_issue], minlength=k),
+        "noise_rate": np.clip(noise, 0.0, 1.0).round(4),
+    })
+    suggested = proba.argmax(axis=1)
+    cells = np.bincount(labels[is_issue] * k + suggested[is_issue], minlength=k * k).reshape(k, k)
+    confusion = pl.DataFrame({"given": names, **{n: cells[:, j] for j, n in enumerate(names)}})
+    return per_class, confusion
+
+
+def find_noise_in_file(
+    path: str | Path,
+    *,
+    label_column: str,
+    id_column: str | None = None,
+    config: BaselineConfig | None = None,
+    progress: Progress | None = None,
+) -> NoiseResult:
+    """Read a dataset file (CSV, Parquet, JSON Lines) and run :func:`find_noise` on it.
+
+    Raises
+    ------
+    FileFormatError, MissingColumnError, DuplicateIdError
+        The file cannot be read, or a named column is absent, or the id column is not a key.
+    LabelingError
+        As :func:`find_noise`.
+    """
+    from dataqa.io import read_dataset
+
+    ds = read_dataset(path, id_column=id_column)
+    if label_column not in ds.columns:
+        raise MissingColumnError(f"{path}: label column '{label_column}' not found; columns are "
+                                 f"{', '.join(ds.columns)}", label_column, ds.columns)
+    return find_noise(ds.collect(), label_column=label_column, id_column=id_column, config=config,
+                      progress=progress, dataset=Path(path).stem, dataset_path=str(path))
