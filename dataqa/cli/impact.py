@@ -28,7 +28,8 @@ def impact(
     from dataqa.cli.version import open_store
     from dataqa.config import load_config
     from dataqa.ledger.chart import write_waterfall
-    from dataqa.ledger.ledger import HIGHER_IS_BETTER, METRICS, build_ledger
+    from dataqa.ledger.ledger import build_ledger
+    from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS
 
     try:
         if metric not in METRICS:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 import polars as pl
 
 from dataqa.config import ProjectConfig, load_config
@@ -190,7 +191,7 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def _cache_load(store: VersionStore, key: str) -> tuple[np.ndarray, int] | None:
+def _cache_load(store: VersionStore, key: str) -> tuple[NDArray[Any], int] | None:
     path = store.path / "ledger_cache" / f"{key}.npz"
     if not path.exists():
         return None
@@ -198,7 +199,7 @@ def _cache_load(store: VersionStore, key: str) -> tuple[np.ndarray, int] | None:
         return z["proba"], int(z["n_train"])
 
 
-def _cache_save(store: VersionStore, key: str, proba: np.ndarray, n_train: int) -> None:
+def _cache_save(store: VersionStore, key: str, proba: NDArray[Any], n_train: int) -> None:
     folder = store.path / "ledger_cache"
     folder.mkdir(exist_ok=True)
     tmp = folder / f".{key}.{os.getpid()}.npz"
@@ -238,4 +239,5 @@ def baseline_regression_check(
 
 def load_ledger_json(path: str | Path) -> dict[str, Any]:
     """A saved ``ledger.json`` as a dict."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data

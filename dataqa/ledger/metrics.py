@@ -7,9 +7,10 @@ scores both models of a comparison on exactly the same rows: the paired bootstra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
+from numpy.typing import NDArray
 
 METRICS = ("accuracy", "macro_f1", "log_loss")
 HIGHER_IS_BETTER = {"accuracy": True, "macro_f1": True, "log_loss": False}
@@ -37,19 +38,19 @@ class Estimate:
 class Scored:
     """One model's predictions on the evaluation rows, reduced to what the metrics need."""
 
-    y: np.ndarray  # true class index per row
-    pred: np.ndarray  # predicted class index per row
-    row_loss: np.ndarray  # -log p(true class) per row
+    y: NDArray[Any]  # true class index per row
+    pred: NDArray[Any]  # predicted class index per row
+    row_loss: NDArray[Any]  # -log p(true class) per row
     n_classes: int
 
 
-def score(y: np.ndarray, proba: np.ndarray) -> Scored:
+def score(y: NDArray[Any], proba: NDArray[Any]) -> Scored:
     """Reduce ``proba`` (n x K, columns in the shared class order) against true indices ``y``."""
     p_true = np.clip(proba[np.arange(len(y)), y], _EPS, 1.0)
     return Scored(y=y, pred=proba.argmax(axis=1), row_loss=-np.log(p_true), n_classes=proba.shape[1])
 
 
-def _metrics(s: Scored, idx: np.ndarray) -> dict[str, np.ndarray]:
+def _metrics(s: Scored, idx: NDArray[Any]) -> dict[str, NDArray[Any]]:
     """Every metric for each resample (row of ``idx``); vectorised over resamples."""
     k = s.n_classes
     y, pred = s.y[idx], s.pred[idx]
@@ -65,7 +66,7 @@ def _metrics(s: Scored, idx: np.ndarray) -> dict[str, np.ndarray]:
     return {"accuracy": (y == pred).mean(axis=1), "macro_f1": macro_f1, "log_loss": s.row_loss[idx].mean(axis=1)}
 
 
-def _resamples(n: int, n_boot: int, seed: int) -> Iterator[np.ndarray]:
+def _resamples(n: int, n_boot: int, seed: int) -> Iterator[NDArray[Any]]:
     rng = np.random.default_rng(seed)
     done = 0
     while done < n_boot:
@@ -80,14 +81,14 @@ def point(s: Scored) -> dict[str, float]:
     return {m: float(v[0]) for m, v in full.items()}
 
 
-def _interval(values: np.ndarray, centre: float) -> Estimate:
+def _interval(values: NDArray[Any], centre: float) -> Estimate:
     lo, hi = np.percentile(values, [2.5, 97.5])
     return Estimate(centre, float(lo), float(hi))
 
 
 def estimate(s: Scored, *, n_boot: int = 1000, seed: int = 0) -> dict[str, Estimate]:
     """Each metric with a 95% percentile-bootstrap interval over the evaluation rows."""
-    parts: dict[str, list[np.ndarray]] = {m: [] for m in METRICS}
+    parts: dict[str, list[NDArray[Any]]] = {m: [] for m in METRICS}
     for idx in _resamples(len(s.y), n_boot, seed):
         for m, v in _metrics(s, idx).items():
             parts[m].append(v)
@@ -103,7 +104,7 @@ def paired_delta(before: Scored, after: Scored, *, n_boot: int = 1000, seed: int
     """
     if not np.array_equal(before.y, after.y):
         raise ValueError("paired_delta needs both models scored on the same rows and truth")
-    parts: dict[str, list[np.ndarray]] = {m: [] for m in METRICS}
+    parts: dict[str, list[NDArray[Any]]] = {m: [] for m in METRICS}
     for idx in _resamples(len(after.y), n_boot, seed):
         ma, mb = _metrics(after, idx), _metrics(before, idx)
         for m in METRICS:

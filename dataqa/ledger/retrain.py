@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 import polars as pl
 from threadpoolctl import threadpool_limits
 
@@ -26,7 +27,7 @@ from dataqa.versions.materialize import ROW_ID
 #: OpenMP threads per retrain (pinned for reproducibility; recorded in the ledger).
 THREADS = 1
 
-FitPredict = Callable[..., tuple[np.ndarray, list[Any]]]
+FitPredict = Callable[..., tuple[NDArray[Any], list[Any]]]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class EvalSet:
 
     frame: pl.DataFrame  # features + label, from the reference version
     classes: list[Any]  # shared class order (sorted labels of the whole history's reference)
-    y: np.ndarray  # index of each row's true class in ``classes``
+    y: NDArray[Any]  # index of each row's true class in ``classes``
     all_eval_ids: pl.Series  # every frozen eval row id (kept out of training)
 
 
@@ -70,7 +71,7 @@ def eval_set(store: VersionStore, versions: Sequence[str], reference: str, label
     return EvalSet(frame, classes, y, store.eval_row_ids())
 
 
-def align(proba: np.ndarray, model_classes: Sequence[Any], classes: Sequence[Any]) -> np.ndarray:
+def align(proba: NDArray[Any], model_classes: Sequence[Any], classes: Sequence[Any]) -> NDArray[Any]:
     """Reorder probability columns to ``classes``; a class the model never saw gets 0."""
     out = np.zeros((proba.shape[0], len(classes)))
     pos = {c: i for i, c in enumerate(classes)}
@@ -96,7 +97,7 @@ SUBSAMPLE = 0.8
 def retrain(
     store: VersionStore, version: str, ev: EvalSet, *, label: str, exclude: Sequence[str],
     config: BaselineConfig, seed: int, fit_predict: FitPredict, repeats: int = 1,
-) -> tuple[np.ndarray, int]:
+) -> tuple[NDArray[Any], int]:
     """Train the baseline on ``version``'s non-evaluation rows; probabilities on ``ev`` and n_train.
 
     ``repeats > 1`` fits the baseline ``repeats`` times, with seeds ``seed, seed+1, ...``, each on

@@ -50,7 +50,10 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (temp file, fsync, rename)."""
     text = json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
-    _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    _atomic(path, write)
 
 
 def write_parquet(path: Path, df: pl.DataFrame) -> None:

@@ -117,8 +117,7 @@ def _cells_against(
         if col not in edits.columns:
             raise MissingColumnError(f"cell edits need columns row_id, column, new; '{col}' is missing",
                                      col, edits.columns)
-    current = store.checkout(head.id)
-    schema = current.collect_schema()
+    schema = store.checkout(head.id).collect_schema()
     named = set(edits["column"].unique().to_list())
     unknown = sorted(named - set(schema.names()) | (named & {ROW_ID}))
     if unknown:
@@ -141,8 +140,8 @@ def _cells_against(
         parts.append(part.with_columns(to_text(pl.col("__v"), schema[col]).alias("new")).drop("__v"))
     e = pl.concat(parts)
     ids = e[ROW_ID].unique()
-    rows = current.lazy() if current is not None else store.checkout(head.id, row_ids=ids)
-    old = (rows.join(ids.to_frame().lazy(), on=ROW_ID, how="semi")
+    head_rows = current.lazy() if current is not None else store.checkout(head.id, row_ids=ids)
+    old = (head_rows.join(ids.to_frame().lazy(), on=ROW_ID, how="semi")
            .select(ROW_ID, *[to_text(pl.col(c), schema[c]).alias(c) for c in columns])
            .unpivot(index=ROW_ID, variable_name="column", value_name="old").collect())
     out = e.join(old, on=[ROW_ID, "column"], how="left")

@@ -14,7 +14,7 @@ order; files of a version that never reached ``HEAD`` have ``seq`` above it and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import polars as pl
 
@@ -48,7 +48,7 @@ def from_text(expr: pl.Expr, dtype: pl.DataType, *, strict: bool = True) -> pl.E
 
 def scan_changes(files: Sequence[Path], kind: str, row_id_dtype: pl.DataType) -> pl.LazyFrame:
     """All cell (``kind="cells"``) or row-op (``kind="rows"``) changes of the given files."""
-    schema = dict(CELL_SCHEMA if kind == "cells" else ROWS_SCHEMA)
+    schema: dict[str, Any] = dict(CELL_SCHEMA if kind == "cells" else ROWS_SCHEMA)
     schema = {"seq": schema.pop("seq"), ROW_ID: row_id_dtype, **schema}
     if not files:
         return pl.LazyFrame(schema=schema)

@@ -25,7 +25,7 @@ _DUCK_TYPES = {
 def _duck_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Datetime):
         return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
-    return _DUCK_TYPES.get(dtype.base_type(), "VARCHAR")  # type: ignore[call-overload]
+    return _DUCK_TYPES.get(dtype.base_type(), "VARCHAR")
 
 
 def _q(name: str) -> str:

@@ -17,6 +17,7 @@ a version is read, and README "Reading a version without dataqa" for the polars/
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +76,8 @@ class VersionStore:
     def meta(self) -> dict[str, Any]:
         """``store.json``: dataset name, columns, split settings."""
         try:
-            return json.loads((self.path / "store.json").read_text(encoding="utf-8"))
+            meta: dict[str, Any] = json.loads((self.path / "store.json").read_text(encoding="utf-8"))
+            return meta
         except FileNotFoundError:
             raise VersionNotFound(
                 f"{self.path}: no version store here; import a dataset first: "
@@ -97,7 +99,7 @@ class VersionStore:
         data = json.loads((self.path / "versions" / f"{vid}.json").read_text(encoding="utf-8"))
         return VersionRecord.from_json(data)
 
-    def list(self) -> list[VersionRecord]:
+    def list(self) -> builtins.list[VersionRecord]:
         """Every version, oldest first (walked from HEAD through the parents)."""
         out = [self.head()]
         while out[-1].parent is not None:
@@ -143,7 +145,7 @@ class VersionStore:
         )
         return pl.concat([cells, ops.cast(cells.schema)])
 
-    def chain(self, ref: str) -> list[VersionRecord]:
+    def chain(self, ref: str) -> builtins.list[VersionRecord]:
         """The versions from the import up to ``ref``, oldest first."""
         rec = self.resolve(ref)
         return self.list()[: rec.seq]
