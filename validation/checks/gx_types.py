@@ -36,6 +36,10 @@ def _datetime(tz: bool) -> _Pred:
 
 _STRING_NAMES = {"str", "string", "string_types", "unicode", "str_", "stringdtype", "utf8",
                  "object", "object_", "o"}
+#: pandas keeps strings, lists, dicts and mixed values in "object" columns
+_OBJECT_NAMES = {"object", "object_", "o"}
+_OBJECT_LIKE = (pl.String, pl.Categorical, pl.Enum, pl.List, pl.Array, pl.Struct, pl.Object,
+                pl.Binary, pl.Null)
 
 _GENERIC: dict[str, _Pred] = {
     "int": lambda d: d.is_integer(), "long": lambda d: d.is_integer(),
@@ -60,6 +64,8 @@ def dtype_matches(type_name: str, dtype: pl.DataType) -> bool:
     key = type_name.strip().lower()
     if key.endswith("dtype") and key[:-5] in _SIZED:  # pandas nullable: Int64Dtype, Float64Dtype
         key = key[:-5]
+    if key in _OBJECT_NAMES:
+        return isinstance(dtype, _OBJECT_LIKE)
     if key in _SIZED:
         return isinstance(dtype, _SIZED[key])
     if key in _GENERIC:
