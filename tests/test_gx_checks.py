@@ -253,3 +253,17 @@ def test_dateutil_matches_dateutil() -> None:
 
     res = run_one("expect_column_values_to_be_dateutil_parseable", {"column": "s"}, {"s": values})
     assert res.failing_row_ids == [i for i, v in enumerate(values) if not ok(v)]
+
+
+def test_mixed_suite_in_one_run() -> None:
+    """Row-by-row, whole-column and aggregate checks together (they run as separate queries
+    internally) give the same outcomes as one by one."""
+    entries = [c for c in CASES if c[0] in ("not_null", "unique", "increasing", "between", "json", "sum")]
+    data = {"a": [1, 1, None, 0], "s": ['{"x": 1}', "{", None, "[]"]}
+    suite = parse_gx_suite({"expectations": [
+        {"type": etype, "kwargs": {**kwargs, "column": "s" if cid == "json" else "a"}}
+        for cid, etype, kwargs, *_ in entries]}, "m.json")
+    together = run_suites(Dataset("m", pl.LazyFrame(data)), [suite]).checks
+    alone = [run_one(spec.name, dict(spec.kwargs), data) for spec in suite.checks]
+    assert [(r.outcome, r.failing_row_ids) for r in together] == [(r.outcome, r.failing_row_ids) for r in alone]
+    assert [r.failing_row_ids for r in together] == [[2], [], [0, 1], [3], [], [1]]
