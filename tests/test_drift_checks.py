@@ -181,3 +181,22 @@ def test_empty_and_all_null_current_data_compare_without_crashing() -> None:
     rep = compare(profile(nulls, reference=ref), ref)
     assert {(r.column, r.outcome) for r in rep.results if r.check == "drift.schema"} == {
         ("price", "failed")}  # Int64 -> Float64 and all null
+
+
+# --- property: a dataset never drifts from itself -----------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from polars.testing.parametric import column, dataframes  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(dataframes([column("f", dtype=pl.Float64), column("s", dtype=pl.String),
+                   column("b", dtype=pl.Boolean)], min_size=20, max_size=80))
+def test_same_data_has_zero_drift(df: pl.DataFrame) -> None:
+    ref = profile(df)
+    rep = compare(profile(df, reference=ref), ref, label_column="b")
+    for r in rep.results:
+        assert r.outcome == "passed", (r.check, r.column, r.value, r.message)
+        if r.value is not None:
+            assert r.value == pytest.approx(0.0, abs=1e-9)
