@@ -39,6 +39,9 @@ class NoiseView:
     suspects: pl.DataFrame
     suspects_path: str
     classes: tuple[str, ...]
+    summaries: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    """Detectors that failed (the others still ran), as readable lines."""
 
 
 def available() -> bool:
@@ -50,17 +53,41 @@ def available() -> bool:
 
 
 def detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None = None) -> NoiseView:
-    """Find label noise in the current dataset (cached per fingerprint, label and baseline config)."""
+    """Find label noise in the current dataset, once per dataset version, label and baseline config.
+
+    Writes the suspects table to ``<workspace>/noise/`` for Label Studio. Raises
+    ``LabelingError`` / ``InputError`` with readable messages for unusable data.
+    """
+    from dataqa.app import state
+
+    key = ("noise", cur.fingerprint, cur.label_column, cur.id_column, repr(cfg.baseline))
+    return state.memo(key, lambda: _detect(cfg, cur, progress), max_entries=8)
+
+
+def _detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None) -> NoiseView:
+    from dataqa.errors import LabelingError
+    from dataqa.io import read_dataset
+    from dataqa.labeling.noise import find_noise
+
+    if cur.label_column is None:
+        raise LabelingError("no label column: choose it on the Data page")
+    df = read_dataset(cur.path, id_column=cur.id_column).collect()
+    name = cur.dataset or cur.name
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None:
+            what = f"fold {done} of {cfg.baseline.folds}" if done <= cfg.baseline.folds else "issue detectors"
+            progress(done / max(total, 1), f"{what} ({done}/{total})")
+
+    res = find_noise(df, label_column=cur.label_column, id_column=cur.id_column, config=cfg.baseline,
+                     progress=tick, dataset=name, dataset_path=cur.path)
     out = cfg.workspace_path / "noise" / f"{cur.fingerprint.replace(':', '-')}.suspects.parquet"
-    return _detect(cur.path, cur.fingerprint, cur.name, cur.version, cur.label_column, cur.id_column,
-                   str(out), repr(cfg.baseline), _cfg=cfg, _progress=progress)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _detect(path: str, fingerprint: str, name: str, version: str | None, label: str | None,
-            id_column: str | None, out: str, baseline_key: str, *, _cfg: ProjectConfig,
-            _progress: Progress | None) -> NoiseView:
-    raise NotImplementedError("label-noise detection is not available yet")
+    res.write(out, version=cur.version)
+    return NoiseView(dataset=name, fingerprint=cur.fingerprint, version=cur.version, rows=res.rows,
+                     counts=dict(res.counts), per_class=res.per_class, confusion=res.confusion,
+                     suspects=res.suspects, suspects_path=str(out),
+                     classes=tuple(str(c) for c in res.classes), summaries=tuple(res.summaries.values()),
+                     errors=tuple(f"{k}: {v}" for k, v in res.errors.items()))
 
 
 def result_for(view: NoiseView | None, cur: "Current") -> NoiseView | None:

@@ -56,6 +56,8 @@ class Current:
     version: str | None = None
     id_column: str | None = None
     label_column: str | None = None
+    dataset: str | None = None
+    """The version store's dataset name, for a stored version (Label Studio projects use it)."""
 
 
 def file_fingerprint(path: str | Path) -> str:

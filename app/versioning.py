@@ -71,7 +71,7 @@ def open_version(cfg: ProjectConfig, ref: str) -> "Current":
         tmp.replace(out)
     return Current(path=str(out), name=f"{meta['dataset']} {rec.id}", fingerprint=fingerprint(rec),
                    version=rec.id, id_column=ROW_ID if keep_row_id else id_column,
-                   label_column=meta.get("label_column"))
+                   label_column=meta.get("label_column"), dataset=meta["dataset"])
 
 
 def add_current(cfg: ProjectConfig, cur: "Current") -> VersionRecord:

@@ -39,6 +39,10 @@ m = st.columns(len(result.counts) + 1)
 m[0].metric("Rows", f"{result.rows:,}")
 for col, (kind, n) in zip(m[1:], result.counts.items()):
     col.metric(kind.replace("_", " "), n)
+for line in result.summaries:
+    st.caption(line)
+for line in result.errors:
+    st.warning(f"detector failed: {line}")
 left, right = st.columns(2)
 with left:
     st.caption("Estimated noise rate per class")
