@@ -40,7 +40,7 @@ def make_split(labels: pl.DataFrame, label: str, fraction: float, seed: int) -> 
         ROW_ID,
         pl.when(k <= (pl.len().over(label) * fraction).round()).then(pl.lit("eval"))
         .otherwise(pl.lit("train")).alias("split"),
-    )
+    ).sort("split", ROW_ID)  # eval rows first, in their own row groups: lookups skip the train groups
 
 
 def add(
@@ -204,7 +204,8 @@ def read_changeset(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:
     if p.suffix.lower() in (".parquet", ".pq"):
         meta = pl.read_parquet_metadata(p).get("dataqa")
         return pl.read_parquet(p), json.loads(meta) if meta else {}
-    return pl.read_csv(p, infer_schema_length=0).with_columns(pl.col(ROW_ID).cast(pl.Int64, strict=False)), {}
+    # every column as text: row ids are cast to the store's id type when applied
+    return pl.read_csv(p, infer_schema_length=0), {}
 
 
 def apply_changeset(

@@ -73,6 +73,8 @@ class VersionRecord:
     report: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     rollback_of: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    """The store settings in force: label/id column, evaluation fraction and split seed."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""

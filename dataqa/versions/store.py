@@ -227,6 +227,7 @@ class VersionStore:
                                  self.path / cells_file, self.path / rows_file),
             cells_file=cells_file, rows_file=rows_file, report=fix.report,
             environment=environment(), rollback_of=fix.rollback_of,
+            settings={k: self.meta.get(k) for k in ("label_column", "id_column", "eval_fraction", "split_seed")},
         )
         _atomic.write_json(self.path / "versions" / f"{vid}.json", rec.to_json())
         _atomic.pause_for_tests()
