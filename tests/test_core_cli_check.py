@@ -110,7 +110,7 @@ def test_crashing_check_is_an_error_outcome_not_an_abort(project: Path) -> None:
     result = runner.invoke(app, ["check", "people.csv", "-s", "mixed.json", "-f", "json"])
     data = json.loads(result.stdout)
     assert [c["outcome"] for c in data["checks"]] == ["error", "passed"]
-    assert data["checks"][0]["message"] == "ComputeError: cannot compare string with numeric type (i32)"
+    assert "cannot compare string with numeric type" in data["checks"][0]["message"]
     assert result.exit_code == ExitCode.CHECK_FAILURES
 
 
