@@ -109,6 +109,8 @@ def test_rerunning_gives_the_same_numbers(store: VersionStore, ledger) -> None: 
     assert {"model", "bootstrap", "split"} <= set(rec["seeds"])
     assert {"dataqa", "polars", "scikit-learn", "cleanlab"} <= set(rec["environment"])
     assert rec["entries"][1]["data_hash"] == store.resolve("v2").data_hash and rec["config"]["model"]
+    table = ledger.to_frame()
+    assert table["version"].to_list() == ["v1", "v2"] and table["delta_accuracy_value"][0] is None
 
 
 def test_gate_function(store: VersionStore, ledger) -> None:  # type: ignore[no-untyped-def]

@@ -210,7 +210,8 @@ def read_changeset(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:
 
 def apply_changeset(
     store: VersionStore, changeset: str | Path | pl.DataFrame, *, message: str | None = None,
-    metadata: dict[str, Any] | None = None, expected_parent: str | None = None,
+    metadata: dict[str, Any] | None = None, source: dict[str, Any] | None = None,
+    expected_parent: str | None = None,
 ) -> VersionRecord:
     """Apply the ``relabel`` rows of a Label Studio review changeset as a reviewed version.
 
@@ -254,7 +255,7 @@ def apply_changeset(
         report = {"changeset": counts, "applied": cells.height, "already_so": no_ops,
                   "stale": stale.len(), "stale_rows": stale.head(20).to_list(),
                   "changeset_version": meta.get("version"), "label_column": label}
-        src = {"type": meta.get("source", "label-studio"), "project": project, "annotators": annotators}
+        src = source or {"type": meta.get("source", "label-studio"), "project": project, "annotators": annotators}
         return PendingFix(FixKind.RELABEL, True, src,
                           message or f"relabel {cells.height} rows from review ({project or 'Label Studio'})",
                           cells, rows, report=report)
