@@ -139,3 +139,26 @@ def test_suggest_from_a_saved_profile_matches_suggest_from_data(tmp_path: Path) 
     assert res.exit_code == 0
     assert json.loads(res.stdout)["expectations"] == json.loads(
         suggest(profile(CLEAN), format="gx"))["expectations"]
+
+
+# --- property: a draft passes on the data it was drafted from -----------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from polars.testing.parametric import column, dataframes  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(dataframes([column("f", dtype=pl.Float64), column("i", dtype=pl.Int64),
+                   column("s", dtype=pl.String), column("code", dtype=pl.String)],
+                  min_size=1, max_size=40))
+def test_drafts_pass_on_their_own_data(tmp_path: Path, df: pl.DataFrame) -> None:
+    data = tmp_path / "d.parquet"
+    df.write_parquet(data)
+    prof = profile(data)
+    (tmp_path / "draft.json").write_text(suggest(prof, format="gx"))
+    (tmp_path / "draft.yaml").write_text(suggest(prof, format="pandera"))
+    for draft in ("draft.json", "draft.yaml"):
+        report = check_dataset(data, [tmp_path / draft])
+        assert report.outcome == "passed", [(draft, c.label, c.message) for c in report.checks
+                                            if c.outcome != "passed"]

@@ -6,7 +6,8 @@ Rules (each one a line a reviewer can accept or delete):
 * a column without nulls must stay without nulls (one with a few nulls gets ``mostly``);
 * numeric ranges are widened by ``RANGE_MARGIN`` of the observed span, then rounded outward to
   a readable step, never to the exact observed min/max; a column that was strictly positive
-  stays strictly positive (a zero or negative price is a sign error, not a new extreme);
+  stays strictly positive (a zero or negative price is a sign error, not a new extreme); a column
+  that held NaN or infinities gets no range (a person decides whether they are allowed);
 * low-cardinality text (at most ``SET_MAX`` values, each seen at least twice on average) gets its
   allowed set;
 * short text whose values all share one shape (``DM-04630`` -> ``AA-99999``) gets a regex, and
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -73,11 +75,11 @@ def margin_range(cp: ColumnProfile) -> tuple[float, float, bool]:
     assert cp.min is not None and cp.max is not None
     lo, hi = float(cp.min), float(cp.max)
     integer = cp.dtype.startswith(("Int", "UInt"))
-    span = hi - lo
-    m = RANGE_MARGIN * span if span > 0 else max(abs(lo) * RANGE_MARGIN, 1.0)
+    # margin from the scaled ends: hi - lo itself overflows for values near the float limits
+    span = RANGE_MARGIN * hi - RANGE_MARGIN * lo
+    m = span if span > 0 else max(abs(lo) * RANGE_MARGIN, 1.0)
     step = _step(m, integer)
-    low = math.floor((lo - m) / step) * step
-    high = math.ceil((hi + m) / step) * step
+    low, high = _outward(lo - m, step, math.floor), _outward(hi + m, step, math.ceil)
     strict = False
     if lo > 0 and low <= 0:  # positive quantity: keep zero and negatives out
         low, strict = 0.0, True
@@ -86,8 +88,21 @@ def margin_range(cp: ColumnProfile) -> tuple[float, float, bool]:
     return _tidy(low), _tidy(high), strict
 
 
+def _outward(v: float, step: float, rnd: Any) -> float:
+    """``v`` rounded to a multiple of ``step`` (``rnd`` = floor or ceil), staying finite near
+    the float limits, where the margin itself can overflow."""
+    big = sys.float_info.max
+    v = min(max(v, -big), big)
+    try:
+        out = float(rnd(v / step) * step)
+    except OverflowError:
+        return v
+    return out if math.isfinite(out) else v
+
+
 def _tidy(v: float) -> float:
-    return float(f"{v:.10g}")
+    out = float(f"{v:.10g}")
+    return out if math.isfinite(out) else v
 
 
 def shape_regex(shape: str) -> str:
@@ -135,7 +150,9 @@ def column_rules(profile: Profile, id_column: str | None = None) -> list[ColumnR
         elif cp.count:
             # a few nulls are normal here: allow the observed share, minus a little slack
             r.not_null_mostly = math.floor((cp.non_null / cp.count) * 1000 - 5) / 1000
-        if cp.kind == "numeric" and cp.min is not None and cp.max is not None:
+        if cp.nan_count or cp.inf_count:
+            r.notes.append("NaN or infinite values when profiled: no range drafted")
+        elif cp.kind == "numeric" and cp.min is not None and cp.max is not None:
             r.min_value, r.max_value, r.strict_min = margin_range(cp)
         if cp.kind in ("string", "categorical") and cp.frequencies is not None:
             n = len(cp.frequencies)
