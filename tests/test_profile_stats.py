@@ -158,3 +158,33 @@ def test_profile_equals_direct_polars(df: pl.DataFrame) -> None:
     vc = df["s"].drop_nulls().value_counts()
     assert (p["s"].frequencies or {}) == dict(zip(vc["s"].to_list(), vc["count"].to_list()))
     assert Profile.from_json(p.to_json()) == p
+
+
+def test_every_dtype_profiles_renders_and_round_trips() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from dataqa.validation.profile_html import render_html
+    from dataqa.validation.suggest import suggest
+
+    df = pl.DataFrame({
+        "dur": [dt.timedelta(seconds=1), dt.timedelta(seconds=5), None],
+        "tm": [dt.time(1, 2), dt.time(3, 4), None],
+        "dec": pl.Series([Decimal("1.5"), Decimal("2.5"), None], dtype=pl.Decimal(10, 2)),
+        "tz": pl.Series([dt.datetime(2024, 1, 1), dt.datetime(2024, 6, 1), None])
+        .dt.replace_time_zone("Europe/Berlin"),
+        "en": pl.Series(["a", "b", None], dtype=pl.Enum(["a", "b"])),
+        "cat": pl.Series(["x", "y", "x"], dtype=pl.Categorical),
+        "bin": [b"a", b"b", None],
+        "st": [{"a": 1}, {"a": 2}, None],
+        "u8": pl.Series([1, 2, 3], dtype=pl.UInt8),
+    })
+    p = profile(df)
+    assert [c.kind for c in p.columns] == ["temporal", "temporal", "numeric", "temporal",
+                                           "categorical", "categorical", "other", "other", "numeric"]
+    assert (p["tz"].min, p["tm"].max, p["dec"].mean) == ("2024-01-01T00:00:00+01:00", "03:04:00", 2.0)
+    assert p["cat"].top_values == [("x", 2), ("y", 1)]
+    assert "type Binary is only counted (nulls), not profiled" in p["bin"].notes
+    assert Profile.from_json(p.to_json()) == p
+    assert render_html(p).count("<div class=chart") == 7
+    assert suggest(p, format="gx") and suggest(p, format="pandera")
