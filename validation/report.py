@@ -134,8 +134,12 @@ class SuiteReport:
 
     def extend(self, results: list[CheckResult], failures: pl.DataFrame | None = None) -> None:
         """Add checks computed elsewhere (drift, baseline regression) to this report."""
+        offset = len(self.checks)
         self.checks.extend(results)
         if failures is not None and failures.height:
+            # incoming `check_index` counts from 0 within `results`: shift it past our checks
+            if "check_index" in failures.columns:
+                failures = failures.with_columns(pl.col("check_index").cast(pl.Int64) + offset)
             self.failures = pl.concat([self.failures, failures], how="vertical_relaxed")
 
     # --- JSON ------------------------------------------------------------------
