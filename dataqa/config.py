@@ -86,6 +86,8 @@ class ProjectConfig:
     check: CheckConfig = field(default_factory=CheckConfig)
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
     label_studio: LabelStudioConfig = field(default_factory=LabelStudioConfig)
+    drift: dict[str, Any] = field(default_factory=dict)
+    """``[drift]`` thresholds, e.g. ``psi = {warning = 0.1, failed = 0.25}`` (see README)."""
     workspace: str = ".dataqa"
     """Folder of the version store, Label Studio data and caches, relative to ``root``."""
 
@@ -140,8 +142,11 @@ def parse_config(path: Path) -> ProjectConfig:
     src = str(path)
     sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
                 "label_studio": LabelStudioConfig}
-    unknown = set(raw) - set(sections) - {"workspace"}
+    unknown = set(raw) - set(sections) - {"workspace", "drift"}
     if unknown:
         raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
     parts = {name: _section(cls, raw.get(name, {}), name, src) for name, cls in sections.items()}
-    return ProjectConfig(root=path.parent, workspace=raw.get("workspace", ".dataqa"), **parts)
+    drift = raw.get("drift", {})
+    if not isinstance(drift, dict):
+        raise InputError(f"{src}: [drift] must be a table of thresholds")
+    return ProjectConfig(root=path.parent, workspace=raw.get("workspace", ".dataqa"), drift=drift, **parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from dataqa.io import read_dataset
 from dataqa.validation.engine import run_suites
@@ -19,6 +19,8 @@ def check_dataset(
     id_column: str | None = None,
     plugins: Sequence[str | Path] = (),
     reference: str | Path | None = None,
+    label_column: str | None = None,
+    drift: Mapping[str, Any] | None = None,
 ) -> SuiteReport:
     """Read ``data``, run every suite file on it, and return the report.
 
@@ -34,6 +36,10 @@ def check_dataset(
         Python files or modules registering custom checks, loaded before the suites are parsed.
     reference:
         A reference dataset or saved profile JSON; adds drift checks to the report.
+    label_column:
+        The label, for label-distribution drift.
+    drift:
+        Drift thresholds (``[drift]`` of ``dataqa.toml``); defaults otherwise.
 
     Raises
     ------
@@ -52,8 +58,10 @@ def check_dataset(
     dataset = read_dataset(data, id_column=id_column)
     report = run_suites(dataset, parsed)
     if reference is not None:
+        from dataqa.validation.drift import DriftConfig
         from dataqa.validation.drift_checks import drift_results
 
-        results, failures = drift_results(dataset, reference)
+        config = DriftConfig.from_mapping(drift) if drift else None
+        results, failures = drift_results(dataset, reference, label_column=label_column, config=config)
         report.extend(results, failures)
     return report

@@ -49,8 +49,12 @@ def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
     for i, c in enumerate(report.checks):
         if c.outcome in ("failed", "warning") and c.failing_row_ids:
             prev = _failing_preview(report, i, rows_per_check)
-            shown = "; ".join(f"{id_name} {r} = {v!r}" for r, v in zip(prev["row_id"], prev["failure_case"]))
-            more = len(c.failing_row_ids) - prev.height
+            if prev.height:
+                shown = "; ".join(f"{id_name} {r} = {v!r}" for r, v in zip(prev["row_id"], prev["failure_case"]))
+                more = len(c.failing_row_ids) - prev.height
+            else:  # checks added by other detectors (drift) may carry ids without values
+                shown = ", ".join(f"{id_name} {r}" for r in c.failing_row_ids[:rows_per_check])
+                more = len(c.failing_row_ids) - rows_per_check
             console.print(f"{_ICON[c.outcome]} {c.label}: {shown}" + (f" (+{more} more)" if more > 0 else ""))
         if c.note:
             console.print(f"note: {c.label}: {c.note}")

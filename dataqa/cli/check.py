@@ -54,6 +54,8 @@ def check(
             id_column=id_column or (cfg.dataset.id_column if data is None else None),
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
             reference=reference or (cfg.resolve(cfg.dataset.reference) if data is None else None),
+            label_column=cfg.dataset.label_column,
+            drift=cfg.drift,
         )
         text = RENDERERS[format.value](report)
         if output:
