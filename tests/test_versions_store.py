@@ -79,6 +79,10 @@ def test_a_fix_that_changes_nothing_writes_nothing(store: VersionStore) -> None:
     with pytest.raises(VersionStoreError, match="changes nothing compared with v1; no version written"):
         store.edit_cells(pl.DataFrame({"row_id": [r0], "column": ["name"], "new": [same]}), message="m")
     assert store.head().id == "v1"
+    # a review changeset with no relabel rows at all is refused the same way
+    none = pl.DataFrame({"row_id": [r0], "kind": ["confirmed"], "new_label": [None]}, schema_overrides={"new_label": pl.String})
+    with pytest.raises(VersionStoreError, match="changes nothing"):
+        store.apply_changeset(none)
 
 
 def test_dropping_rows_keeps_every_other_row_id(store: VersionStore) -> None:

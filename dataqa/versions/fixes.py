@@ -130,6 +130,8 @@ def _cells_against(
     if dup.height:
         raise InputError(f"cell edits set the same cell twice: row_id {_examples(dup[ROW_ID].unique())}")
     columns = sorted(e["column"].unique().to_list())
+    if e.is_empty():  # nothing to edit; the commit then refuses an empty fix
+        return e.with_columns(pl.lit(None, pl.String).alias("old")).select(ROW_ID, "column", "old", "new"), 0
     parts = []
     for col in columns:  # a loop over the edited columns, not rows: parse, then normalise the text
         part = e.filter(pl.col("column") == col).with_columns(from_text(pl.col("new"), schema[col], strict=False).alias("__v"))
