@@ -181,3 +181,11 @@ def test_guard_refuses_to_compare_versions_without_the_same_eval_rows(store: Ver
     s.drop_rows(ev, "a reviewer removed them", reviewed=True)
     with pytest.raises(EvaluationIntegrityError, match="versions v1 and v2 do not have the same evaluation rows: 3 differ"):
         build_ledger(s, exclude=EXCLUDE)
+
+
+def test_repeats_average_seeded_subsample_fits(store: VersionStore, ledger) -> None:  # type: ignore[no-untyped-def]
+    led = build_ledger(store, config=_config(), exclude=EXCLUDE, repeats=2, n_boot=100)
+    assert led.seeds["repeats"] == 2 and [e.version for e in led.entries] == ["v1", "v2"]
+    # a different model (two fits on 80% subsamples, averaged), scored on the same rows
+    assert led.n_eval == ledger.n_eval
+    assert led.entry("v1").metrics["log_loss"].value != ledger.entry("v1").metrics["log_loss"].value
