@@ -60,6 +60,10 @@ class IssueInput:
         Sorted distances to the nearest other rows, shape ``(n, k)`` (self excluded).
     knn_indices:
         Row indices of those neighbours, shape ``(n, k)``.
+    nn_distance, nn_index:
+        Distance to, and index of, the nearest other row, shape ``(n,)``.
+    nn_median:
+        Median nearest-neighbour distance (see :mod:`dataqa.labeling.neighbours`).
     categories:
         Categorical codes per row (``-1`` for null), shape ``(n, c)``; may have 0 columns.
     null_fraction:
@@ -70,6 +74,9 @@ class IssueInput:
     pred_probs: np.ndarray
     knn_distances: np.ndarray
     knn_indices: np.ndarray
+    nn_distance: np.ndarray
+    nn_index: np.ndarray
+    nn_median: float
     categories: np.ndarray
     null_fraction: np.ndarray
     cleanlab_kwargs: dict[str, Any] | None = None
@@ -142,12 +149,11 @@ def outlier_issues(inp: IssueInput) -> Issues:
 @register_issue("near_duplicate")
 def near_duplicate_issues(inp: IssueInput) -> Issues:
     """Rows (and their partner) much closer to another row than rows usually are."""
-    n = inp.knn_distances.shape[0]
-    if inp.knn_distances.shape[1] == 0:
+    n = inp.nn_distance.shape[0]
+    if n < 2:
         return _issues("near_duplicate", np.zeros(n, bool), np.ones(n), "are near-duplicates (too few rows)")
-    d1 = inp.knn_distances[:, 0]
-    nearest = inp.knn_indices[:, 0]
-    median = max(float(np.median(d1)), _EPS)
+    d1, nearest = inp.nn_distance, inp.nn_index
+    median = max(inp.nn_median, _EPS)
     same_cats = (inp.categories == inp.categories[nearest]).all(axis=1)
     usable = inp.null_fraction < 1.0
     close = (d1 < NEAR_DUPLICATE_THRESHOLD * median) & same_cats & usable & usable[nearest]

@@ -34,7 +34,8 @@ import polars as pl
 from dataqa.config import BaselineConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
 from dataqa.labeling import baseline
-from dataqa.labeling.issues import K_NEIGHBOURS, REGISTRY, IssueInput, Issues
+from dataqa.labeling.issues import K_NEIGHBOURS, NEAR_DUPLICATE_THRESHOLD, REGISTRY, IssueInput, Issues
+from dataqa.labeling.neighbours import EXACT_MAX, neighbours
 
 #: Name of the row id column in the suspects table.
 ROW_ID = "row_id"
@@ -128,6 +129,7 @@ def find_noise(
     progress: Progress | None = None,
     dataset: str | None = None,
     dataset_path: str | None = None,
+    knn_exact_max: int = EXACT_MAX,
 ) -> NoiseResult:
     """Rank the rows of ``df`` by label quality and flag every registered issue kind.
 
@@ -148,6 +150,8 @@ def find_noise(
         ``progress(done, total)`` after each fold and after the detectors.
     dataset, dataset_path:
         Recorded in the suspects metadata.
+    knn_exact_max:
+        Above this many rows the kNN graph is approximate (see :mod:`dataqa.labeling.neighbours`).
 
     Returns
     -------
@@ -183,7 +187,8 @@ def find_noise(
     proba, classes = baseline.out_of_fold_proba(df, label_column=label_column, exclude=not_features,
                                                 config=config, progress=progress and (lambda i, _n: progress(i, total)))
     labels, _ = baseline.encode_labels(df.get_column(label_column))
-    inp = _issue_input(df, labels, proba, exclude=[label_column, *not_features])
+    inp = _issue_input(df, labels, proba, exclude=[label_column, *not_features], exact_max=knn_exact_max,
+                       seed=config.seed)
     found: dict[str, Issues] = {}
     errors: dict[str, str] = {}
     for kind, detect in REGISTRY.items():
@@ -234,19 +239,15 @@ def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[np.ndarra
     return np.hstack([num, codes]), codes.astype(np.int64), null_fraction
 
 
-def _issue_input(df: pl.DataFrame, labels: np.ndarray, proba: np.ndarray, *, exclude: Sequence[str]) -> IssueInput:
+def _issue_input(df: pl.DataFrame, labels: np.ndarray, proba: np.ndarray, *, exclude: Sequence[str],
+                 exact_max: int, seed: int) -> IssueInput:
     from cleanlab.count import compute_confident_joint
-    from sklearn.neighbors import NearestNeighbors
 
     x, codes, null_fraction = knn_features(df, exclude=exclude)
-    k = min(K_NEIGHBOURS, df.height - 1)
-    if k >= 1:
-        # kneighbors() without X leaves each row out of its own neighbours (exact copies still meet).
-        dist, idx = NearestNeighbors(n_neighbors=k).fit(x).kneighbors()
-    else:
-        dist, idx = np.zeros((df.height, 0)), np.zeros((df.height, 0), dtype=np.int64)
+    nb = neighbours(x, K_NEIGHBOURS, near_radius=NEAR_DUPLICATE_THRESHOLD, exact_max=exact_max, seed=seed)
     cj = compute_confident_joint(labels, proba)
-    return IssueInput(labels=labels, pred_probs=proba, knn_distances=dist, knn_indices=idx,
+    return IssueInput(labels=labels, pred_probs=proba, knn_distances=nb.distances, knn_indices=nb.indices,
+                      nn_distance=nb.nn_distance, nn_index=nb.nn_index, nn_median=nb.nn_median,
                       categories=codes, null_fraction=null_fraction,
                       cleanlab_kwargs={"confident_joint": cj})
 
