@@ -29,12 +29,15 @@ from dataqa.errors import LabelingError, MissingColumnError
 MAX_CATEGORIES = 64
 
 #: The fixed hyper-parameters; ``[baseline] params`` may override them per project.
+#: Deliberately regularised (slow learning rate, large leaves, L2): an unregularised boosted model
+#: overfits small noisy tables, where label noise then acts as smoothing and fixing it shows no
+#: measurable gain; this model's score moves with the data, which is what the ledger measures.
 DEFAULT_PARAMS: dict[str, Any] = {
     "max_iter": 100,
-    "learning_rate": 0.1,
+    "learning_rate": 0.05,
     "max_leaf_nodes": 31,
-    "min_samples_leaf": 20,
-    "l2_regularization": 0.0,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
     "early_stopping": False,
 }
 
