@@ -51,6 +51,11 @@ class CheckConfig:
     """``error``: only failed checks close the gate; ``warning``: warnings do too."""
     plugins: tuple[str, ...] = ()
     """Python files or modules that register custom checks."""
+    baseline_tolerance: float | None = None
+    """If set, the gate also fails when the store's newest version drops ``baseline_metric`` of
+    the fixed baseline by more than this below its parent's."""
+    baseline_metric: str = "accuracy"
+    """accuracy, macro_f1 or log_loss."""
 
 
 @dataclass(frozen=True)

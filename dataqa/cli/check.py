@@ -34,6 +34,8 @@ def check(
     fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Close the gate on errors only, or on warnings too.")] = None,
     plugin: Annotated[Optional[list[str]], typer.Option("--plugin", help="Python file registering custom checks; repeatable.")] = None,
     reference: Annotated[Optional[str], typer.Option("--reference", help="Reference dataset or profile JSON: adds drift checks.")] = None,
+    baseline_tolerance: Annotated[Optional[float], typer.Option("--baseline-tolerance", help="Also fail when the version store's newest version drops the fixed baseline's metric by more than this vs its parent.")] = None,
+    baseline_metric: Annotated[Optional[str], typer.Option("--baseline-metric", help="accuracy, macro_f1 or log_loss (default: [check] baseline_metric or accuracy).")] = None,
 ) -> None:
     """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file."""
     from dataqa.config import load_config
@@ -57,6 +59,12 @@ def check(
             label_column=cfg.dataset.label_column,
             drift=cfg.drift,
         )
+        tolerance = baseline_tolerance if baseline_tolerance is not None else cfg.check.baseline_tolerance
+        if tolerance is not None:
+            from dataqa.ledger.gate import baseline_gate_result
+
+            report.extend([baseline_gate_result(cfg, metric=baseline_metric or cfg.check.baseline_metric,
+                                                tolerance=tolerance)])
         text = RENDERERS[format.value](report)
         if output:
             output.write_text(text, encoding="utf-8")
