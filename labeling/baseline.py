@@ -68,12 +68,16 @@ class FeatureSpec:
 def learn_features(train: pl.DataFrame, *, exclude: Sequence[str] = ()) -> FeatureSpec:
     """Decide each column's role from the training rows (one polars pass for the cardinalities)."""
     cols = [c for c in train.columns if c not in set(exclude)]
+    # Entirely null columns carry nothing and crash the classifier's binning: ignore them.
+    empty = {c for c, n in zip(cols, train.select(pl.col(cols).null_count()).row(0) if cols else ())
+             if n == train.height}
+    cols = [c for c in cols if c not in empty]
     schema = train.schema
     numeric = [c for c in cols if schema[c].is_numeric() or schema[c] == pl.Boolean]
     temporal = [c for c in cols if schema[c].is_temporal()]
     stringy = [c for c in cols if c not in numeric and c not in temporal
                and (schema[c] in (pl.String, pl.Categorical) or isinstance(schema[c], pl.Enum))]
-    ignored = [c for c in cols if c not in numeric + temporal + stringy]
+    ignored = [c for c in cols if c not in numeric + temporal + stringy] + sorted(empty)
     categorical: dict[str, tuple[str, ...]] = {}
     if stringy:
         counts = train.select(pl.col(c).cast(pl.String).n_unique() for c in stringy).row(0)
@@ -100,7 +104,7 @@ def to_matrix(df: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
     ]
     if not exprs:
         raise LabelingError("no usable feature columns (every column is the label, the id, "
-                            "excluded, or free text)")
+                            "excluded, entirely null, or free text)")
     # NaN and inf in floats become missing: the classifier treats NaN as missing natively.
     out = df.select(exprs).to_numpy().astype(np.float64, copy=False)
     out[~np.isfinite(out)] = np.nan
@@ -128,10 +132,22 @@ def encode_labels(labels: pl.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, classes
 
 
-def _check_label(df: pl.DataFrame, label_column: str) -> None:
+def _labels(df: pl.DataFrame, label_column: str, purpose: str) -> tuple[np.ndarray, list[Any]]:
+    """Encoded labels and classes, refusing a missing column or a single class."""
     if label_column not in df.columns:
         raise MissingColumnError(f"label column '{label_column}' not found; columns are "
                                  f"{', '.join(df.columns)}", label_column, df.columns)
+    y, classes = encode_labels(df.get_column(label_column))
+    if len(classes) < 2:
+        raise LabelingError(f"label column '{label_column}' has a single class ({classes[0]!r}); "
+                            f"{purpose} needs at least two")
+    return y, classes
+
+
+def _fit(spec: FeatureSpec, config: BaselineConfig, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
+    model = make_classifier(config, seed)
+    model.set_params(categorical_features=spec.categorical_mask if spec.categorical else None)
+    return model.fit(x, y)
 
 
 def fit_predict_proba(
@@ -165,15 +181,9 @@ def fit_predict_proba(
         sorted labels seen in ``train``.
     """
     config = config or BaselineConfig()
-    _check_label(train, label_column)
-    y, classes = encode_labels(train.get_column(label_column))
-    if len(classes) < 2:
-        raise LabelingError(f"label column '{label_column}' has a single class ({classes[0]!r}); "
-                            "a classifier needs at least two")
+    y, classes = _labels(train, label_column, "a classifier")
     spec = learn_features(train, exclude=[label_column, *exclude])
-    model = make_classifier(config, config.seed if seed is None else seed)
-    model.set_params(categorical_features=spec.categorical_mask if spec.categorical else None)
-    model.fit(to_matrix(train, spec), y)
+    model = _fit(spec, config, config.seed if seed is None else seed, to_matrix(train, spec), y)
     return model.predict_proba(to_matrix(test, spec)), classes
 
 
@@ -199,11 +209,7 @@ def out_of_fold_proba(
     from sklearn.model_selection import StratifiedKFold
 
     config = config or BaselineConfig()
-    _check_label(df, label_column)
-    y, classes = encode_labels(df.get_column(label_column))
-    if len(classes) < 2:
-        raise LabelingError(f"label column '{label_column}' has a single class ({classes[0]!r}); "
-                            "noise detection needs at least two")
+    y, classes = _labels(df, label_column, "noise detection")
     sizes = np.bincount(y, minlength=len(classes))
     small = [(classes[k], int(n)) for k, n in enumerate(sizes) if n < config.folds]
     if small:
@@ -215,10 +221,7 @@ def out_of_fold_proba(
     proba = np.zeros((df.height, len(classes)), dtype=np.float64)
     folds = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
     for i, (tr, te) in enumerate(folds.split(x, y)):
-        model = make_classifier(config, config.seed)
-        model.set_params(categorical_features=spec.categorical_mask if spec.categorical else None)
-        model.fit(x[tr], y[tr])
-        proba[te] = model.predict_proba(x[te])
+        proba[te] = _fit(spec, config, config.seed, x[tr], y[tr]).predict_proba(x[te])
         if progress is not None:
             progress(i + 1, config.folds)
     return proba, classes

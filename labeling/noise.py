@@ -108,7 +108,10 @@ class NoiseResult:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
             if suffix in (".parquet", ".pq"):
-                self.suspects.write_parquet(p, metadata={"dataqa": meta})
+                import pyarrow.parquet as pq
+
+                table = self.suspects.to_arrow()
+                pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), "dataqa": meta}), p)
             elif suffix == ".csv":
                 self.suspects.write_csv(p)
                 p.with_name(p.name + ".meta.json").write_text(meta, encoding="utf-8")
