@@ -102,6 +102,16 @@ class ProjectConfig:
         p = Path(self.workspace)
         return p if p.is_absolute() else self.root / p
 
+    def dataset_path(self, data: str | None) -> str:
+        """The dataset a command works on: ``data`` if given, else ``[dataset] path``.
+
+        Raises ``InputError`` when there is neither.
+        """
+        path = data or self.resolve(self.dataset.path)
+        if path is None:
+            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        return path
+
     def resolve(self, path: str | None) -> str | None:
         """A path from the config, relative to the config's folder."""
         if path is None:

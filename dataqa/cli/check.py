@@ -44,9 +44,7 @@ def check(
 
     try:
         cfg = load_config()
-        data_path = data or cfg.resolve(cfg.dataset.path)
-        if data_path is None:
-            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        data_path = cfg.dataset_path(data)
         suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
         if not suites and not (reference or (cfg.dataset.reference and data is None)):
             raise InputError("no suite given: pass --suite FILE or set [check] suites in dataqa.toml")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError, InputError
+from dataqa.errors import DataqaError
 
 
 def profile(
@@ -30,9 +30,7 @@ def profile(
 
     try:
         cfg = load_config()
-        data_path = data or cfg.resolve(cfg.dataset.path)
-        if data_path is None:
-            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        data_path = cfg.dataset_path(data)
         id_col = id_column or (cfg.dataset.id_column if data is None else None)
         ref = load_reference(reference) if reference else None
         prof = run_profile(data_path, id_column=id_col, reference=ref)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from dataqa.cli.exit_codes import exit_code_for_error
-from dataqa.errors import DataqaError, InputError
+from dataqa.errors import DataqaError
 
 app = typer.Typer(help="Versioned datasets with lineage: add, apply fixes, list, diff, checkout, rollback.",
                   no_args_is_help=True)
@@ -66,9 +66,7 @@ def add(
         from dataqa.io import read_dataset
 
         cfg = load_config()
-        path = data or cfg.resolve(cfg.dataset.path)
-        if path is None:
-            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
+        path = cfg.dataset_path(data)
         ds = read_dataset(path, id_column=id_column or (cfg.dataset.id_column if data is None else None))
         rec = open_store(store).add(
             ds, name or Path(path).stem, label_column=label or cfg.dataset.label_column,
