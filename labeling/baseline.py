@@ -107,6 +107,8 @@ def to_matrix(df: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
                             "excluded, entirely null, or free text)")
     # NaN and inf in floats become missing: the classifier treats NaN as missing natively.
     out = df.select(exprs).to_numpy().astype(np.float64, copy=False)
+    if not out.flags.writeable:  # a single float column comes back as a read-only view
+        out = out.copy()
     out[~np.isfinite(out)] = np.nan
     return out
 
