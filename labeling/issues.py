@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import NDArray
 import polars as pl
 
 #: Neighbours averaged for the outlier score (Datalab's default k).
@@ -70,15 +71,15 @@ class IssueInput:
         Fraction of null feature values per row, shape ``(n,)``.
     """
 
-    labels: np.ndarray
-    pred_probs: np.ndarray
-    knn_distances: np.ndarray
-    knn_indices: np.ndarray
-    nn_distance: np.ndarray
-    nn_index: np.ndarray
+    labels: NDArray[Any]
+    pred_probs: NDArray[Any]
+    knn_distances: NDArray[Any]
+    knn_indices: NDArray[Any]
+    nn_distance: NDArray[Any]
+    nn_index: NDArray[Any]
     nn_median: float
-    categories: np.ndarray
-    null_fraction: np.ndarray
+    categories: NDArray[Any]
+    null_fraction: NDArray[Any]
     cleanlab_kwargs: dict[str, Any] | None = None
     """Extra keyword arguments for ``find_label_issues`` (e.g. a precomputed confident joint)."""
 
@@ -112,7 +113,7 @@ def register_issue(kind: str) -> Callable[[Detector], Detector]:
     return deco
 
 
-def _issues(kind: str, flags: np.ndarray, scores: np.ndarray, what: str) -> Issues:
+def _issues(kind: str, flags: NDArray[Any], scores: NDArray[Any], what: str) -> Issues:
     scores = np.clip(np.nan_to_num(np.asarray(scores, dtype=np.float64), nan=1.0), 0.0, 1.0)
     flags = np.asarray(flags, dtype=bool)
     frame = pl.DataFrame({f"is_{kind}_issue": flags, f"{kind}_score": scores})

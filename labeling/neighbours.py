@@ -18,8 +18,10 @@ Up to ``EXACT_MAX`` rows the graph is exact (brute force, ``O(n^2)``: about 2 s 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 import polars as pl
 
 #: Largest row count with an exact kNN graph.
@@ -47,15 +49,15 @@ class Neighbours:
         Whether the graph is exact.
     """
 
-    distances: np.ndarray
-    indices: np.ndarray
-    nn_distance: np.ndarray
-    nn_index: np.ndarray
+    distances: NDArray[Any]
+    indices: NDArray[Any]
+    nn_distance: NDArray[Any]
+    nn_index: NDArray[Any]
     nn_median: float
     exact: bool
 
 
-def neighbours(x: np.ndarray, k: int, *, near_radius: float, exact_max: int = EXACT_MAX,
+def neighbours(x: NDArray[Any], k: int, *, near_radius: float, exact_max: int = EXACT_MAX,
                seed: int = 0) -> Neighbours:
     """Neighbours of every row of ``x`` (float matrix without NaN).
 
@@ -94,7 +96,7 @@ def neighbours(x: np.ndarray, k: int, *, near_radius: float, exact_max: int = EX
     return Neighbours(dist, idx, nn_d, nn_i, median, False)
 
 
-def _cell_mates(x: np.ndarray, side: float, offset: float) -> np.ndarray:
+def _cell_mates(x: NDArray[Any], side: float, offset: float) -> NDArray[Any]:
     """For each row, another row in the same grid cell (``-1`` if alone): the cell's first row,
     or for that first row the second."""
     cells = np.floor(x / max(side, _EPS) + offset)

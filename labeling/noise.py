@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 import polars as pl
 
 from dataqa.config import BaselineConfig
@@ -225,7 +226,7 @@ def find_noise(
         dataset_path=dataset_path, errors=errors)
 
 
-def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Features for the kNN graph, the categorical codes (``-1`` = null), and each row's null share."""
     spec = baseline.learn_features(df, exclude=exclude)
     x = baseline.to_matrix(df, spec)
@@ -242,7 +243,7 @@ def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[np.ndarra
     return np.hstack([num, codes]), codes.astype(np.int64), null_fraction
 
 
-def _issue_input(df: pl.DataFrame, labels: np.ndarray, proba: np.ndarray, *, exclude: Sequence[str],
+def _issue_input(df: pl.DataFrame, labels: NDArray[Any], proba: NDArray[Any], *, exclude: Sequence[str],
                  exact_max: int, seed: int) -> IssueInput:
     from cleanlab.count import compute_confident_joint
 
@@ -255,7 +256,7 @@ def _issue_input(df: pl.DataFrame, labels: np.ndarray, proba: np.ndarray, *, exc
                       cleanlab_kwargs={"confident_joint": cj})
 
 
-def _class_tables(labels: np.ndarray, proba: np.ndarray, classes: list[Any], is_issue: np.ndarray,
+def _class_tables(labels: NDArray[Any], proba: NDArray[Any], classes: list[Any], is_issue: NDArray[Any],
                   kwargs: dict[str, Any] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     from cleanlab.count import estimate_joint
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
 from dataqa.errors import DataqaError, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dataqa.labeling.noise import NoiseResult
 
 
 def noise(
@@ -56,13 +61,11 @@ def noise(
     raise typer.Exit(int(ExitCode.OK))
 
 
-def _render(result: "object", console: "object") -> None:
+def _render(result: NoiseResult, console: Console) -> None:
+    """Issues by kind, noise rate per class, and the confusion matrix of the label issues."""
     from rich.table import Table
 
-    from dataqa.labeling.noise import NoiseResult
-
-    assert isinstance(result, NoiseResult)
-    console.print(f"{result.rows} rows, label '{result.label_column}', {len(result.classes)} classes")  # type: ignore[attr-defined]
+    console.print(f"{result.rows} rows, label '{result.label_column}', {len(result.classes)} classes")
     kinds = Table("issue", "rows flagged", "share", title="Issues by kind")
     for kind, n in result.counts.items():
         kinds.add_row(kind, str(n), f"{n / max(result.rows, 1):.1%}")
@@ -76,4 +79,4 @@ def _render(result: "object", console: "object") -> None:
     for row in result.confusion.iter_rows():
         confusion.add_row(*(str(v) for v in row))
     for table in (kinds, per_class, confusion):
-        console.print(table)  # type: ignore[attr-defined]
+        console.print(table)
