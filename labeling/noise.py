@@ -5,11 +5,11 @@
 rows, and runs every issue kind in :data:`dataqa.labeling.issues.REGISTRY` on them. The CLI
 (``dataqa noise``) and the app both call it and render the same result.
 
-Why not cleanlab Datalab: ``Datalab`` needs the ``cleanlab[datalab]`` extra, which pulls in
-Hugging Face ``datasets`` (with ``pyarrow``, ``fsspec``, ``huggingface-hub``, ``multiprocess``,
-``xxhash``...) and works on pandas frames; it would also fit its own kNN graph per issue manager
-and could not reuse our fixed baseline's probabilities without copying them into its own
-containers. Everything we need is in the plain ``cleanlab`` functions under it
+Why not cleanlab Datalab: ``Datalab`` needs the ``cleanlab[datalab]`` extra, which (checked with
+``pip install --dry-run 'cleanlab[datalab]'``, 2026-11-28) adds Hugging Face ``datasets`` 5.2,
+``huggingface_hub``, ``hf-xet``, ``fsspec``, ``dill``, ``multiprocess``, ``xxhash``, ``filelock``
+and its own HTTP stack, and upgrades ``click`` under typer. Its issue tables are pandas frames,
+and it fits an exact kNN graph (``O(n^2)`` at 1M rows) that we could not sample. Everything we need is in the plain ``cleanlab`` functions under it
 (``filter.find_label_issues``, ``rank.get_label_quality_scores``, ``count.estimate_joint``) plus
 Datalab's documented thresholds, which :mod:`dataqa.labeling.issues` reuses with one shared kNN
 graph. So we keep the lighter dependency and the same output contract.
