@@ -9,7 +9,8 @@ Why not cleanlab Datalab: ``Datalab`` needs the ``cleanlab[datalab]`` extra, whi
 ``pip install --dry-run 'cleanlab[datalab]'``, 2026-11-28) adds Hugging Face ``datasets`` 5.2,
 ``huggingface_hub``, ``hf-xet``, ``fsspec``, ``dill``, ``multiprocess``, ``xxhash``, ``filelock``
 and its own HTTP stack, and upgrades ``click`` under typer. Its issue tables are pandas frames,
-and it fits an exact kNN graph (``O(n^2)`` at 1M rows) that we could not sample. Everything we need is in the plain ``cleanlab`` functions under it
+and it fits an exact kNN graph, which we must sample above 20k rows to stay near the bare
+pipeline's time. Everything we need is in the plain ``cleanlab`` functions under it
 (``filter.find_label_issues``, ``rank.get_label_quality_scores``, ``count.estimate_joint``) plus
 Datalab's documented thresholds, which :mod:`dataqa.labeling.issues` reuses with one shared kNN
 graph. So we keep the lighter dependency and the same output contract.
