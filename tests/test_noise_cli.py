@@ -46,6 +46,12 @@ def test_writes_suspects_and_prints_summary(tmp_path: Path) -> None:
     assert s.height == 300 and s["row_id"][0] == "r0"  # the flip is the worst row
     meta = json.loads(pq.read_schema(tmp_path / "s.parquet").metadata[b"dataqa"])
     assert meta["dataset"] == "blobs" and meta["id_column"] == "id" and meta["classes"] == ["a", "b", "c"]
+    # The Label Studio side reads it as written (the shared suspects contract).
+    from dataqa.labeling.labelstudio.suspects import read_suspects
+
+    sus = read_suspects(tmp_path / "s.parquet")
+    assert (sus.dataset, sus.label_column, sus.id_column) == ("blobs", "label", "id")
+    assert sus.issue_columns[0] == "is_label_issue" and len(sus.issue_columns) == 5
 
 
 def test_defaults_from_dataqa_toml(tmp_path: Path) -> None:
