@@ -146,10 +146,24 @@ def _labels(df: pl.DataFrame, label_column: str, purpose: str) -> tuple[np.ndarr
     return y, classes
 
 
-def _fit(spec: FeatureSpec, config: BaselineConfig, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
+def build_pipeline(spec: FeatureSpec, config: BaselineConfig, seed: int) -> Any:
+    """The fixed classifier (unfitted) set up for ``spec``'s matrix: its categorical columns are
+    declared native categoricals. Fit it on ``to_matrix(df, spec)``.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"x": [1.0, 2.0], "c": ["u", "v"], "note": ["a", "b"], "y": [0, 1]})
+    >>> spec = learn_features(df, exclude=["y", "note"])
+    >>> build_pipeline(spec, BaselineConfig(), 0).categorical_features.tolist()
+    [False, True]
+    """
     model = make_classifier(config, seed)
     model.set_params(categorical_features=spec.categorical_mask if spec.categorical else None)
-    return model.fit(x, y)
+    return model
+
+
+def _fit(spec: FeatureSpec, config: BaselineConfig, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
+    return build_pipeline(spec, config, seed).fit(x, y)
 
 
 def fit_predict_proba(

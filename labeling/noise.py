@@ -37,6 +37,7 @@ from dataqa.config import BaselineConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
 from dataqa.labeling import baseline
 from dataqa.labeling.issues import K_NEIGHBOURS, NEAR_DUPLICATE_THRESHOLD, REGISTRY, IssueInput, Issues
+from dataqa.io import Dataset
 from dataqa.labeling.neighbours import EXACT_MAX, neighbours
 
 #: Name of the row id column in the suspects table.
@@ -123,9 +124,13 @@ class NoiseResult:
             raise InputError(f"{p}: cannot write the suspects table: {exc.strerror}") from None
         return p
 
+    def to_suspects(self, path: str | Path, *, version: str | None = None) -> Path:
+        """The suspects table for Label Studio: the same as :meth:`write`."""
+        return self.write(path, version=version)
+
 
 def find_noise(
-    df: pl.DataFrame,
+    data: pl.DataFrame | Dataset,
     *,
     label_column: str,
     id_column: str | None = None,
@@ -140,9 +145,10 @@ def find_noise(
 
     Parameters
     ----------
-    df:
-        The dataset's columns (no row id column: ``row_id`` is the ``id_column`` value or the
-        0-based row position).
+    data:
+        A :class:`dataqa.io.Dataset` (its ``id_column``, name and path are the defaults of the
+        arguments below) or a polars frame of the dataset's columns. ``row_id`` is the
+        ``id_column`` value or the 0-based row position.
     label_column:
         The class label. Strings, integers or booleans; float NaN counts as missing.
     id_column:
@@ -178,6 +184,13 @@ def find_noise(
     ['row_id', 'given_label', 'suggested_label', 'label_score', 'is_label_issue']
     """
     config = config or BaselineConfig()
+    if isinstance(data, Dataset):
+        id_column = id_column or data.id_column
+        dataset = dataset or Path(data.path).stem
+        dataset_path = dataset_path or str(data.path)
+        df = data.collect()
+    else:
+        df = data
     for col in (label_column, id_column):
         if col is not None and col not in df.columns:
             raise MissingColumnError(f"column '{col}' not found; columns are {', '.join(df.columns)}",
@@ -301,5 +314,4 @@ def find_noise_in_file(
     if label_column not in ds.columns:
         raise MissingColumnError(f"{path}: label column '{label_column}' not found; columns are "
                                  f"{', '.join(ds.columns)}", label_column, ds.columns)
-    return find_noise(ds.collect(), label_column=label_column, id_column=id_column, config=config,
-                      progress=progress, dataset=Path(path).stem, dataset_path=str(path))
+    return find_noise(ds, label_column=label_column, config=config, progress=progress)

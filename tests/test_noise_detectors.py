@@ -107,3 +107,12 @@ def test_summary_is_one_line_with_the_count() -> None:
     issues = REGISTRY["null"](make_input(4, null_fraction=np.array([1.0, 0.0, 1.0, 0.2])))
     assert issues.summary == "null: 2 of 4 rows (50.0%) have only null features"
     assert issues.count == 2
+
+
+def test_registry_holds_one_manager_per_kind_named_after_it() -> None:
+    from dataqa.labeling.issues import IssueManager
+
+    for kind, manager in REGISTRY.items():
+        assert isinstance(manager, IssueManager)
+        assert manager.issue_name == kind
+        assert type(manager).__name__ == "".join(p.title() for p in kind.split("_")) + "IssueManager"

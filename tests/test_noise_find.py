@@ -203,3 +203,16 @@ def test_property_one_row_out_per_row_in_scores_in_unit_interval(n: int, seed: i
         scores = s[f"{kind}_score"]
         assert scores.null_count() == 0 and scores.min() >= 0.0 and scores.max() <= 1.0
         assert res.counts[kind] == int(s[f"is_{kind}_issue"].sum()) <= n
+
+
+def test_a_dataset_brings_its_id_name_and_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataqa.io import read_dataset
+
+    df, flipped = blobs(90, flips=2)
+    path = tmp_path / "blobs.parquet"
+    df.write_parquet(path)
+    res = find_noise(read_dataset(path, id_column="key"), label_column="label", config=FAST)
+    assert (res.id_column, res.dataset, res.dataset_path) == ("key", "blobs", str(path))
+    assert set(res.suspects.sort("label_score")["row_id"][:2].to_list()) == {f"k{i}" for i in flipped}
+    out = res.to_suspects(tmp_path / "s.parquet")
+    assert json.loads(pq.read_schema(out).metadata[b"dataqa"])["id_column"] == "key"
