@@ -61,13 +61,19 @@ def ledger_table(led: Any, metric: str) -> pl.DataFrame:
     )
 
 
-def head_delta(led: Any, metric: str) -> tuple[str, float, float, float] | None:
-    """(version, delta, low, high) of the newest entry's change, or ``None`` for a single version."""
+def head_deltas(led: Any) -> tuple[str, str, dict[str, tuple[float, float, float, float, float, bool]]] | None:
+    """The newest entry against its parent: per metric (value, delta, low, high, gain, interval
+    excludes 0), where gain is the delta oriented so that positive is better; ``None`` for one version."""
+    from dataqa.ledger.metrics import HIGHER_IS_BETTER
+
     e = led.entries[-1]
     if not e.delta:
         return None
-    d = e.delta[metric]
-    return e.version, d.value, d.low, d.high
+    out = {}
+    for m, d in e.delta.items():
+        sign = 1.0 if HIGHER_IS_BETTER[m] else -1.0
+        out[m] = (e.metrics[m].value, d.value, d.low, d.high, sign * d.value, d.excludes_zero())
+    return e.version, str(e.parent), out
 
 
 def chart(led: Any, metric: str) -> alt.LayerChart | None:

@@ -7,6 +7,7 @@ first), written once to ``<workspace>/noise/<fingerprint>.suspects.parquet`` for
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,13 +66,11 @@ def detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None = None)
 
 
 def _detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None) -> NoiseView:
+    from dataqa.app import worker
     from dataqa.errors import LabelingError
-    from dataqa.io import read_dataset
-    from dataqa.labeling.noise import find_noise
 
     if cur.label_column is None:
         raise LabelingError("no label column: choose it on the Data page")
-    df = read_dataset(cur.path, id_column=cur.id_column).collect()
     name = cur.dataset or cur.name
 
     def tick(done: int, total: int) -> None:
@@ -79,9 +78,13 @@ def _detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None) -> No
             what = f"fold {done} of {cfg.baseline.folds}" if done <= cfg.baseline.folds else "issue detectors"
             progress(done / max(total, 1), f"{what} ({done}/{total})")
 
-    res = find_noise(df, label_column=cur.label_column, id_column=cur.id_column, config=cfg.baseline,
-                     progress=tick, dataset=name, dataset_path=cur.path)
+    res = worker.run("dataqa.labeling.noise:find_noise_in_file",
+                     {"path": cur.path, "label_column": cur.label_column, "id_column": cur.id_column,
+                      "config": cfg.baseline}, progress=tick)
     out = cfg.workspace_path / "noise" / f"{cur.fingerprint.replace(':', '-')}.suspects.parquet"
+    # find_noise_in_file names the dataset after the file; a stored version's checkout file has a
+    # hash in its name, so the project (and the suspects metadata) use the store's dataset name.
+    res = dataclasses.replace(res, dataset=name)
     res.write(out, version=cur.version)
     return NoiseView(dataset=name, fingerprint=cur.fingerprint, version=cur.version, rows=res.rows,
                      counts=dict(res.counts), per_class=res.per_class, confusion=res.confusion,

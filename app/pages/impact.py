@@ -33,15 +33,17 @@ with state.guard("The ledger could not be computed"):
 if led is None:
     st.stop()
 
-metric = st.selectbox("Metric", impact.metrics(), key="impact.metric")
-hd = impact.head_delta(led, metric)
+hd = impact.head_deltas(led)
 if hd is not None:
-    version, value, low, high = hd
-    sure = "the interval excludes 0" if low > 0 or high < 0 else "the interval includes 0"
-    st.metric(f"{version} vs its parent: {metric}", f"{led.entries[-1].metrics[metric].value:.4f}",
-              delta=f"{value:+.4f} [{low:+.4f}, {high:+.4f}]",
-              delta_color="normal" if metric != "log_loss" else "inverse")
-    st.caption(sure)
+    version, parent, deltas = hd
+    st.markdown(f"**{version}** ({led.entries[-1].fix_kind}) against its parent **{parent}**, "
+                "95% paired-bootstrap intervals:")
+    for col, (name, (value, delta, low, high, gain, sure)) in zip(st.columns(len(deltas)), deltas.items()):
+        col.metric(name, f"{value:.4f}", delta=f"{delta:+.4f} [{low:+.4f}, {high:+.4f}]",
+                   delta_color="normal" if name != "log_loss" else "inverse")
+        col.caption(("gain" if gain > 0 else "loss" if gain < 0 else "no change")
+                    + ("; the interval excludes 0" if sure else "; the interval includes 0"))
+metric = st.selectbox("Metric of the table and the waterfall", impact.metrics(), key="impact.metric")
 st.dataframe(impact.ledger_table(led, metric), hide_index=True)
 chart = impact.chart(led, metric)
 if chart is not None:

@@ -39,12 +39,13 @@ def wait_http(url: str, proc: subprocess.Popen | None = None, tries: int = 240) 
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_app(workspace: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``dataqa app`` on a free loopback port, workspace in ``workspace``; returns (process, url)."""
+def start_app(workspace: Path, env: dict[str, str] | None = None, cwd: Path = REPO) -> tuple[subprocess.Popen, str]:
+    """``dataqa app`` in project folder ``cwd`` on a free loopback port, workspace in ``workspace``;
+    returns (process, url)."""
     port = free_port()
     log = open(workspace.parent / "app.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dataqa", "app", "--port", str(port)], cwd=REPO,
+        [sys.executable, "-m", "dataqa", "app", "--port", str(port)], cwd=cwd,
         env={**os.environ, "DATAQA_WORKSPACE": str(workspace), **(env or {})},
         stdout=log, stderr=subprocess.STDOUT,
     )
