@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from dataqa.config import BaselineConfig
 from dataqa.errors import LabelingError, MissingColumnError
@@ -59,7 +60,7 @@ class FeatureSpec:
         return [*self.numeric, *self.temporal, *self.categorical]
 
     @property
-    def categorical_mask(self) -> np.ndarray:
+    def categorical_mask(self) -> NDArray[Any]:
         """Boolean mask of categorical features, for HistGradientBoostingClassifier."""
         n_num = len(self.numeric) + len(self.temporal)
         return np.array([False] * n_num + [True] * len(self.categorical), dtype=bool)
@@ -90,7 +91,7 @@ def learn_features(train: pl.DataFrame, *, exclude: Sequence[str] = ()) -> Featu
     return FeatureSpec(tuple(numeric), tuple(temporal), categorical, tuple(ignored))
 
 
-def to_matrix(df: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
+def to_matrix(df: pl.DataFrame, spec: FeatureSpec) -> NDArray[Any]:
     """The feature matrix (float64, NaN for missing) of ``df`` under ``spec``."""
     missing = [c for c in spec.columns if c not in df.columns]
     if missing:
@@ -123,7 +124,7 @@ def make_classifier(config: BaselineConfig, seed: int) -> Any:
     return HistGradientBoostingClassifier(random_state=seed, **params)
 
 
-def encode_labels(labels: pl.Series) -> tuple[np.ndarray, list[Any]]:
+def encode_labels(labels: pl.Series) -> tuple[NDArray[Any], list[Any]]:
     """Class indices and the sorted class list. Raises ``LabelingError`` on null labels."""
     nulls = labels.null_count()
     if nulls:
@@ -134,7 +135,7 @@ def encode_labels(labels: pl.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, classes
 
 
-def _labels(df: pl.DataFrame, label_column: str, purpose: str) -> tuple[np.ndarray, list[Any]]:
+def _labels(df: pl.DataFrame, label_column: str, purpose: str) -> tuple[NDArray[Any], list[Any]]:
     """Encoded labels and classes, refusing a missing column or a single class."""
     if label_column not in df.columns:
         raise MissingColumnError(f"label column '{label_column}' not found; columns are "
@@ -162,7 +163,7 @@ def build_pipeline(spec: FeatureSpec, config: BaselineConfig, seed: int) -> Any:
     return model
 
 
-def _fit(spec: FeatureSpec, config: BaselineConfig, seed: int, x: np.ndarray, y: np.ndarray) -> Any:
+def _fit(spec: FeatureSpec, config: BaselineConfig, seed: int, x: NDArray[Any], y: NDArray[Any]) -> Any:
     return build_pipeline(spec, config, seed).fit(x, y)
 
 
@@ -174,7 +175,7 @@ def fit_predict_proba(
     exclude: Sequence[str] = (),
     config: BaselineConfig | None = None,
     seed: int | None = None,
-) -> tuple[np.ndarray, list[Any]]:
+) -> tuple[NDArray[Any], list[Any]]:
     """Fit the fixed baseline on ``train`` and return class probabilities on ``test``.
 
     Parameters
@@ -210,7 +211,7 @@ def out_of_fold_proba(
     exclude: Sequence[str] = (),
     config: BaselineConfig | None = None,
     progress: Progress | None = None,
-) -> tuple[np.ndarray, list[Any]]:
+) -> tuple[NDArray[Any], list[Any]]:
     """Out-of-sample probabilities for every row from stratified K-fold cross-validation.
 
     Folds are seeded (``config.seed``) and the classifier uses both cores (OpenMP threads).
