@@ -24,7 +24,6 @@ label are not features (as in the baseline).
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -246,15 +245,23 @@ def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[NDArray[A
     x = baseline.to_matrix(df, spec)
     null_fraction = np.isnan(x).mean(axis=1) if x.shape[1] else np.ones(x.shape[0])
     n_num = len(spec.numeric) + len(spec.temporal)
-    num, cat = x[:, :n_num], x[:, n_num:]
-    with warnings.catch_warnings():  # an all-null column: nan statistics, handled below
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean, std, median = np.nanmean(num, axis=0), np.nanstd(num, axis=0), np.nanmedian(num, axis=0)
-    mean, median = np.nan_to_num(mean), np.nan_to_num(median)
-    std = np.where(np.isfinite(std) & (std > 0), std, 1.0)
-    num = (np.where(np.isnan(num), median, num) - mean) / std
-    codes = np.where(np.isnan(cat), -1.0, cat)
-    return np.hstack([num, codes]), codes.astype(np.int64), null_fraction
+    # Column by column and in place: whole-matrix nan statistics and np.where copies made this
+    # step's peak memory several times the matrix (+45% peak RSS over the bare pipeline at 1M rows).
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        missing = np.isnan(col)
+        if j >= n_num:  # categorical code: null is its own code
+            col[missing] = -1.0
+            continue
+        present = col[~missing]
+        if present.size == 0:  # an all-null column carries no distance
+            col[:] = 0.0
+            continue
+        mean, std, median = float(present.mean()), float(present.std()), float(np.median(present))
+        col[missing] = median
+        col -= mean
+        col /= std if np.isfinite(std) and std > 0 else 1.0
+    return x, x[:, n_num:].astype(np.int64), null_fraction
 
 
 def _issue_input(df: pl.DataFrame, labels: NDArray[Any], proba: NDArray[Any], *, exclude: Sequence[str],
