@@ -47,3 +47,17 @@ def test_opened_version_is_the_dataset_without_row_id(app, app_env):
     df = pl.read_parquet(cur.path)
     assert df.columns == pl.read_csv(REPO / "sample_data" / "diamonds_dirty.csv", n_rows=1).columns
     assert df.height == 5012
+
+
+def test_data_page_opens_a_stored_version(app, app_env):
+    at = open_page(app, "pages/versions.py")
+    at.button(key="versions.add").click().run()
+    at = open_page(at, "pages/data.py")
+    at.selectbox(key="data.file").select("sample_data/diamonds.csv").run()
+    at.button(key="data.open").click().run()
+    assert current(at).version is None
+    at.selectbox(key="data.version").select_index(0).run()
+    at.button(key="data.open_version").click().run()
+    assert not at.exception and errors(at) == []
+    assert current(at).version == "v1" and current(at).dataset == "diamonds_dirty"
+    assert {m.label: m.value for m in at.metric}["Version"] == "v1"
