@@ -21,5 +21,8 @@ class LabelIssueManager(IssueManager):
         from cleanlab.filter import find_label_issues
         from cleanlab.rank import get_label_quality_scores
 
-        flags = find_label_issues(inp.labels, inp.pred_probs, **(inp.cleanlab_kwargs or {}))
+        # n_jobs=1: cleanlab otherwise forks a process pool, which deadlocks inside threaded
+        # hosts such as the Streamlit server; the work is small next to the cross-validation.
+        kwargs = {"n_jobs": 1, **(inp.cleanlab_kwargs or {})}
+        flags = find_label_issues(inp.labels, inp.pred_probs, **kwargs)
         return flags, get_label_quality_scores(inp.labels, inp.pred_probs)
