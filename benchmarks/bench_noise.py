@@ -62,18 +62,8 @@ print(int(issues.sum()))
 
 
 def table(rows: int) -> Path:
-    """The benchmark table with ``rows`` rows (generated or sliced when missing)."""
-    path = gen_table.default_path(rows)
-    if path.exists():
-        return path
-    if rows % 1_000_000 == 0:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gen_table.generate(rows).write_parquet(path)
-        return path
-    import polars as pl
-
-    pl.scan_parquet(table(1_000_000)).head(rows).sink_parquet(path)
-    return path
+    """The benchmark table with ``rows`` rows (see ``gen_table.ensure_table``)."""
+    return gen_table.ensure_table(rows)
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict[str, float]:

@@ -104,6 +104,19 @@ def generate(rows: int, seed: int = SEED) -> pl.DataFrame:
     ).with_columns(pl.col("country", "channel").cast(pl.Categorical))
 
 
+def ensure_table(rows: int) -> Path:
+    """The benchmark table with ``rows`` rows: generated (whole millions) or sliced when missing."""
+    path = default_path(rows)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rows % 1_000_000 == 0:
+        generate(rows).write_parquet(path)
+    else:
+        pl.scan_parquet(ensure_table(1_000_000)).head(rows).sink_parquet(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the table to Parquet."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
