@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 GX_SUITE = HERE / "suites" / "bench.gx.json"
 PANDERA_SUITE = HERE / "suites" / "bench.pandera.yaml"
 sys.path.insert(0, str(HERE))
-from gen_table import CHANNELS, COUNTRIES, LABELS, STATUSES  # noqa: E402
+from gen_table import COUNTRIES, LABELS, STATUSES  # noqa: E402
 
 # (check id, column, kind, params): the one list every engine's suite is built from.
 CHECKS: list[tuple[str, str, str, dict]] = [

@@ -85,7 +85,7 @@ def main() -> None:
     finally:
         srv.stop()
     base = next(dt for name, dt, _ in results if name.startswith("start on"))
-    print(f"| step | seconds | x warm start | note |\n|---|---|---|---|")
+    print("| step | seconds | x warm start | note |\n|---|---|---|---|")
     for name, dt, note in results:
         print(f"| {name} | {dt:.2f} | {dt / base:.1f} | {note} |")
     sys.stdout.flush()
