@@ -56,6 +56,9 @@ class CheckConfig:
     the fixed baseline by more than this below its parent's."""
     baseline_metric: str = "accuracy"
     """accuracy, macro_f1 or log_loss."""
+    max_label_noise: float | None = None
+    """If set, the gate also fails when the lower bound of the estimated label-noise rate
+    (``dataqa noise``'s detector, see ``[noise]``) exceeds this share of rows."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,22 @@ class BaselineConfig:
     """Fixed hyper-parameters passed to the classifier."""
     eval_fraction: float = 0.25
     """Share of rows frozen as the evaluation split when a dataset is added to the store."""
+
+
+@dataclass(frozen=True)
+class NoiseConfig:
+    """The label-noise detector (``dataqa noise``), separate from the fixed ``[baseline]``."""
+
+    models: tuple[str, ...] = ("hist_gradient_boosting", "logistic", "knn")
+    """Out-of-fold models: hist_gradient_boosting, logistic, knn."""
+    folds: int = 5
+    """Stratified K for the detector's out-of-fold probabilities."""
+    seed: int = 42
+    """Seed for folds and models."""
+    weak_accuracy: float = 0.8
+    """Below this out-of-fold accuracy the detector warns that its flags are unreliable."""
+    confidence: float = 0.95
+    """Level of the intervals on the error count and the expected precision."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,7 @@ class ProjectConfig:
     check: CheckConfig = field(default_factory=CheckConfig)
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
     label_studio: LabelStudioConfig = field(default_factory=LabelStudioConfig)
+    noise: NoiseConfig = field(default_factory=NoiseConfig)
     drift: dict[str, Any] = field(default_factory=dict)
     """``[drift]`` thresholds, e.g. ``psi = {warning = 0.1, failed = 0.25}`` (see README)."""
     workspace: str = ".dataqa"
@@ -156,7 +176,7 @@ def parse_config(path: Path) -> ProjectConfig:
         raise InputError(f"{path}: cannot read config: {exc}") from None
     src = str(path)
     sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
-                "label_studio": LabelStudioConfig}
+                "label_studio": LabelStudioConfig, "noise": NoiseConfig}
     unknown = set(raw) - set(sections) - {"workspace", "drift"}
     if unknown:
         raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
