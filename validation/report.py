@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 import polars as pl
 
-from dataqa.errors import ValidationFailed
+from dataqa.errors import InputError, ValidationFailed
+from dataqa.validation.compare_model import ReportComparison
 
 Outcome = Literal["passed", "failed", "warning", "error"]
 
@@ -93,6 +94,9 @@ class SuiteReport:
     failures: pl.DataFrame = field(default_factory=_empty_failures)
     row_count: int | None = None
     notes: list[str] = field(default_factory=list)
+    #: Set by ``dataqa.validation.compare.compare_reports``: new / still failing / fixed rows
+    #: per check against a baseline report; in the JSON only when set.
+    comparison: ReportComparison | None = None
 
     # --- summary -------------------------------------------------------------
     @property
@@ -114,7 +118,12 @@ class SuiteReport:
 
     def gate_closed(self, fail_on: str = "error") -> bool:
         """True when the pipeline gate must stop: a failed or crashed check, or with
-        ``fail_on="warning"`` also a warning."""
+        ``fail_on="warning"`` also a warning; with ``fail_on="new"`` only a check failing on
+        rows that did not fail in the baseline, or newly failing (needs ``comparison``)."""
+        if fail_on == "new":
+            if self.comparison is None:
+                raise InputError("fail_on='new' needs a baseline: pass --baseline-report FILE or --since VERSION")
+            return self.comparison.gate_closed()
         bad = {"failed", "error"} | ({"warning"} if fail_on == "warning" else set())
         return any(c.outcome in bad for c in self.checks)
 
@@ -126,6 +135,8 @@ class SuiteReport:
         if self.gate_closed(fail_on):
             bad = [c for c in self.checks if c.outcome in ("failed", "error")
                    or (fail_on == "warning" and c.outcome == "warning")]
+            if fail_on == "new" and self.comparison is not None:
+                bad = [self.checks[d.index] for d in self.comparison.checks if d.closes_gate]
             names = ", ".join(c.label for c in bad[:5]) + (" ..." if len(bad) > 5 else "")
             raise ValidationFailed(
                 f"{self.dataset}: {len(bad)} check(s) did not pass: {names}", self.failures
@@ -168,6 +179,7 @@ class SuiteReport:
             "counts": self.counts,
             "notes": self.notes,
             "checks": checks,
+            **({"comparison": self.comparison.to_dict()} if self.comparison is not None else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -191,7 +203,8 @@ class SuiteReport:
                                              pl.col("failure_case").cast(pl.String))
         return cls(dataset=data["dataset"], id_column=data.get("id_column"), checks=checks,
                    failures=failures, row_count=data.get("row_count"),
-                   notes=list(data.get("notes", [])))
+                   notes=list(data.get("notes", [])),
+                   comparison=ReportComparison.from_dict(data["comparison"]) if data.get("comparison") else None)
 
     @classmethod
     def from_json(cls, text: str) -> "SuiteReport":
