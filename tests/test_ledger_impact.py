@@ -23,8 +23,6 @@ from dataqa.io import read_dataset
 from dataqa.ledger.ledger import baseline_regression_check, build_ledger
 from dataqa.versions import VersionStore
 
-pytest.importorskip("dataqa.labeling.baseline", reason="the fixed baseline (label-noise area) is not there yet")
-
 ROOT = Path(__file__).resolve().parents[1]
 DIRTY, TRUTH = ROOT / "sample_data" / "diamonds_dirty.csv", ROOT / "sample_data" / "diamonds_dirty_truth.csv"
 EXCLUDE = ["diamond_id"]  # a key, not a feature (sample_data/README.md)

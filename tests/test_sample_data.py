@@ -109,7 +109,7 @@ def test_near_duplicates_copy_a_clean_row(truth: pl.DataFrame) -> None:
 @pytest.fixture(scope="module")
 def gx_results():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    gx = pytest.importorskip("great_expectations")
+    import great_expectations as gx  # a hard dependency: missing must fail, not skip
     import pandas as pd
 
     suite = gx.ExpectationSuite(**json.loads(GX_SUITE.read_text()))
@@ -153,7 +153,7 @@ def test_gx_suite_flags_exactly_the_injected_rows(gx_results, truth: pl.DataFram
 
 @pytest.fixture(scope="module")
 def pandera_schema():
-    polars_io = pytest.importorskip("pandera.io.polars_io")
+    from pandera.io import polars_io  # a hard dependency: missing must fail, not skip
     return polars_io.from_yaml(str(PANDERA_SCHEMA))
 
 
