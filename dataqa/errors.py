@@ -7,6 +7,7 @@ The tree::
         FileFormatError               unreadable / malformed / unknown format
         MissingColumnError            a named column is not in the data
         DuplicateIdError              the id column has duplicates or nulls
+        BaselineError                 a baseline report cannot be compared with this run
       SuiteError                      bad suite file (CLI exit 3)
         SuiteFileError                unparsable file, bad entry (with location)
         UnknownCheckError             check/expectation name not registered
@@ -72,6 +73,11 @@ class DuplicateIdError(InputError):
         super().__init__(message)
         self.column = column
         self.examples = list(examples)
+
+
+class BaselineError(InputError):
+    """A baseline report (``--baseline-report`` / ``--since``) cannot be compared with this run:
+    another dataset or suite, rows identified differently, missing or incomplete."""
 
 
 # --- suites ----------------------------------------------------------------
@@ -159,6 +165,7 @@ __all__ = [
     "FileFormatError",
     "MissingColumnError",
     "DuplicateIdError",
+    "BaselineError",
     "SuiteError",
     "SuiteFileError",
     "UnknownCheckError",
