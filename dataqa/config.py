@@ -102,6 +102,16 @@ class LabelStudioConfig:
 
 
 @dataclass(frozen=True)
+class AppConfig:
+    max_upload_mb: int = 200
+    """Largest file the workbench accepts as an upload (bigger ones: open them by path)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_upload_mb, int) or isinstance(self.max_upload_mb, bool) or self.max_upload_mb < 1:
+            raise InputError(f"[app] max_upload_mb must be a whole number of MB >= 1, not {self.max_upload_mb!r}")
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     """The whole ``dataqa.toml``; ``root`` is the folder it was found in."""
 
@@ -111,6 +121,7 @@ class ProjectConfig:
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
     label_studio: LabelStudioConfig = field(default_factory=LabelStudioConfig)
     noise: NoiseConfig = field(default_factory=NoiseConfig)
+    app: AppConfig = field(default_factory=AppConfig)
     drift: dict[str, Any] = field(default_factory=dict)
     """``[drift]`` thresholds, e.g. ``psi = {warning = 0.1, failed = 0.25}`` (see README)."""
     workspace: str = ".dataqa"
@@ -176,7 +187,7 @@ def parse_config(path: Path) -> ProjectConfig:
         raise InputError(f"{path}: cannot read config: {exc}") from None
     src = str(path)
     sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
-                "label_studio": LabelStudioConfig, "noise": NoiseConfig}
+                "label_studio": LabelStudioConfig, "noise": NoiseConfig, "app": AppConfig}
     unknown = set(raw) - set(sections) - {"workspace", "drift"}
     if unknown:
         raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
