@@ -23,6 +23,7 @@ class OutputFormat(str, Enum):
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
+    new = "new"
 
 
 def check(
@@ -31,11 +32,14 @@ def check(
     id_column: Annotated[Optional[str], typer.Option("--id", help="Key column identifying rows (default: row position).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here instead of stdout.")] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Close the gate on errors only, or on warnings too.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Close the gate on errors only, on warnings too, or only on new failures vs the baseline (needs --baseline-report or --since).")] = None,
     plugin: Annotated[Optional[list[str]], typer.Option("--plugin", help="Python file registering custom checks; repeatable.")] = None,
     reference: Annotated[Optional[str], typer.Option("--reference", help="Reference dataset or profile JSON: adds drift checks.")] = None,
     baseline_tolerance: Annotated[Optional[float], typer.Option("--baseline-tolerance", help="Also fail when the version store's newest version drops the fixed baseline's metric by more than this vs its parent.")] = None,
     baseline_metric: Annotated[Optional[str], typer.Option("--baseline-metric", help="accuracy, macro_f1 or log_loss (default: [check] baseline_metric or accuracy).")] = None,
+    version: Annotated[Optional[str], typer.Option("--version", help="Check this version of the store (v3, head) instead of DATA; its report is stored with it.")] = None,
+    baseline_report: Annotated[Optional[Path], typer.Option("--baseline-report", help="A previous JSON report: split failing rows into new / still failing / fixed.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Like --baseline-report, against the report stored with this version.")] = None,
 ) -> None:
     """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file."""
     from dataqa.config import load_config
@@ -44,11 +48,28 @@ def check(
 
     try:
         cfg = load_config()
-        data_path = cfg.dataset_path(data)
+        gate = (fail_on.value if fail_on else cfg.check.fail_on)
+        if baseline_report is not None and since is not None:
+            raise InputError("give one baseline: --baseline-report FILE or --since VERSION, not both")
+        if gate == "new" and baseline_report is None and since is None:
+            raise InputError("--fail-on new needs a baseline: --baseline-report FILE or --since VERSION")
+        if version is not None and data is not None:
+            raise InputError("give DATA or --version VERSION, not both")
+        from dataqa.validation.version_check import check_version_files, load_baseline
+        from dataqa.versions import VersionStore
+
+        store = VersionStore(cfg.workspace_path / "versions")
+        baseline = (load_baseline(report=baseline_report, since=since, store=store)
+                    if baseline_report is not None or since is not None else None)
+        data_path = cfg.dataset_path(data) if version is None else ""
         suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
         if not suites and not (reference or (cfg.dataset.reference and data is None)):
             raise InputError("no suite given: pass --suite FILE or set [check] suites in dataqa.toml")
-        report = check_dataset(
+        report = check_version_files(
+            store, version, suites,
+            plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
+            baseline=baseline,
+        ) if version is not None else check_dataset(
             data_path,
             suites,
             id_column=id_column or (cfg.dataset.id_column if data is None else None),
@@ -63,12 +84,15 @@ def check(
 
             report.extend([baseline_gate_result(cfg, metric=baseline_metric or cfg.check.baseline_metric,
                                                 tolerance=tolerance)])
+        if baseline is not None and report.comparison is None:
+            from dataqa.validation.compare import compare_reports
+
+            compare_reports(report, baseline)
         text = RENDERERS[format.value](report)
         if output:
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        gate = (fail_on.value if fail_on else cfg.check.fail_on)
         raise typer.Exit(int(ExitCode.CHECK_FAILURES if report.gate_closed(gate) else ExitCode.OK))
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
