@@ -27,6 +27,29 @@ def _counts(c: CheckResult) -> str:
     return f"{c.unexpected_count} of {c.evaluated_count} rows" + (f" ({pct:.2f}%)" if pct else "")
 
 
+def _split(report: SuiteReport, index: int) -> str:
+    """`` · 2 new, 5 still failing, 1 fixed`` against the baseline (empty without one)."""
+    d = report.comparison.delta(index) if report.comparison is not None else None
+    if d is None:
+        return ""
+    if d.newly_failing:
+        return f" · NEWLY FAILING ({d.new_count} new rows)" if d.new_count else " · NEWLY FAILING"
+    parts = [f"{n} {what}" for n, what in ((d.new_count, "new"), (d.still_count, "still failing"),
+                                          (d.fixed_count, "fixed")) if n]
+    return f" · {', '.join(parts)}" if parts else ""
+
+
+def _baseline_line(report: SuiteReport) -> str | None:
+    """One line: the totals against the baseline and whether ``--fail-on new`` closes the gate."""
+    cmp = report.comparison
+    if cmp is None:
+        return None
+    t = cmp.totals
+    return (f"vs {cmp.baseline}: {t['new']} new failing rows, {t['newly_failing_checks']} newly failing "
+            f"checks, {t['still_failing']} still failing, {t['fixed']} fixed -> new failures "
+            f"{'CLOSE' if cmp.gate_closed() else 'do not close'} the gate")
+
+
 def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
     """A summary table, then the first failing rows of each failing check."""
     from rich.console import Console
@@ -38,11 +61,13 @@ def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
     console.print(f"dataqa check: {report.dataset} ({report.row_count} rows) -> {report.outcome.upper()}  "
                   f"[{counts['passed']} passed, {counts['failed']} failed, {counts['warning']} warnings, "
                   f"{counts['error']} errors]")
+    if (line := _baseline_line(report)) is not None:
+        console.print(line)
     table = Table(show_lines=False)
     for col in ("outcome", "check", "suite", "detail"):
         table.add_column(col, overflow="fold")
-    for c in report.checks:
-        detail = c.message or _counts(c)
+    for i, c in enumerate(report.checks):
+        detail = (c.message or _counts(c)) + _split(report, i)
         table.add_row(_ICON[c.outcome], c.label, c.suite_file.rsplit("/", 1)[-1], detail)
     console.print(table)
     id_name = report.id_column or "row"
@@ -56,6 +81,10 @@ def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
                 shown = ", ".join(f"{id_name} {r}" for r in c.failing_row_ids[:rows_per_check])
                 more = len(c.failing_row_ids) - rows_per_check
             console.print(f"{_ICON[c.outcome]} {c.label}: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+        d = report.comparison.delta(i) if report.comparison is not None else None
+        if d is not None and d.new_rows:
+            console.print(f"NEW {c.label}: {', '.join(f'{id_name} {r}' for r in d.new_rows[:rows_per_check])}"
+                          + (f" (+{d.new_count - rows_per_check} more)" if d.new_count > rows_per_check else ""))
         if c.note:
             console.print(f"note: {c.label}: {c.note}")
     for note in report.notes:
@@ -80,7 +109,7 @@ def to_junit(report: SuiteReport) -> str:
                 prev = _failing_preview(report, i, 20)
                 body = "\n".join(f"row {r}: {v}" for r, v in zip(prev["row_id"], prev["failure_case"]))
                 tag = "failure"
-                el = ET.SubElement(tc, tag, message=f"{c.outcome}: {_counts(c)}",
+                el = ET.SubElement(tc, tag, message=f"{c.outcome}: {_counts(c)}{_split(report, i)}",
                                    type=c.outcome)
                 el.text = body
                 if c.outcome == "warning":
@@ -100,14 +129,15 @@ def to_markdown(report: SuiteReport, rows_per_check: int = 5) -> str:
              "",
              f"{report.row_count} rows · {counts['passed']} passed · {counts['failed']} failed · "
              f"{counts['warning']} warnings · {counts['error']} errors",
+             *(["", _baseline_line(report) or ""] if report.comparison is not None else []),
              "",
              "| | check | suite | detail |",
              "|---|---|---|---|"]
     def esc(s: str) -> str:
         return s.replace("|", "\\|").replace("\n", " ")
-    for c in report.checks:
+    for i, c in enumerate(report.checks):
         lines.append(f"| {emoji[c.outcome]} | `{esc(c.label)}` | {esc(c.suite_file.rsplit('/', 1)[-1])} | "
-                     f"{esc(c.message or _counts(c))} |")
+                     f"{esc((c.message or _counts(c)) + _split(report, i))} |")
     failing = [(i, c) for i, c in enumerate(report.checks) if c.failing_row_ids]
     if failing:
         lines += ["", "<details><summary>First failing rows</summary>", ""]
