@@ -7,11 +7,13 @@ same file. Failures, suspects and version diffs are reported by this id.
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from dataqa.errors import DuplicateIdError, FileFormatError, MissingColumnError
 
@@ -112,7 +114,7 @@ def read_dataset(
     Parameters
     ----------
     path:
-        The file.
+        The file, or a directory or glob of Parquet files (read in sorted path order).
     id_column:
         A key column identifying rows; ``None`` identifies rows by position.
     format:
@@ -136,15 +138,19 @@ def read_dataset(
     'diamond_id'
     """
     p = Path(path)
-    if not p.exists():
-        raise FileFormatError(f"{p}: no such file", str(p))
-    if p.is_dir():
-        raise FileFormatError(f"{p}: is a folder, not a dataset file", str(p))
-    if p.stat().st_size == 0:
-        raise FileFormatError(f"{p}: the file is empty", str(p))
-    fmt = format or detect_format(p)
+    parts = parquet_parts(path)
+    if parts is None:
+        if not p.exists():
+            raise FileFormatError(f"{p}: no such file", str(p))
+        if p.is_dir():
+            raise FileFormatError(f"{p}: is a folder, not a dataset file", str(p))
+        if p.stat().st_size == 0:
+            raise FileFormatError(f"{p}: the file is empty", str(p))
+    fmt = format or ("parquet" if parts is not None else detect_format(p))
     try:
-        lf = _scan(p, fmt)
+        # several files: scanned in sorted path order, so a row's position is the rows of the
+        # files before it plus its index in its file (what the Spark reader computes too)
+        lf = _scan(p, fmt) if parts is None else pl.scan_parquet(parts)
     except Exception as exc:  # polars raises several types on open
         raise FileFormatError(f"{p}: {_first_line(exc)}", str(p)) from None
     ds = Dataset(path=str(p), lf=lf, id_column=id_column, format=fmt)
@@ -159,6 +165,42 @@ def read_dataset(
         if check_ids:
             check_unique_ids(ds)
     return ds
+
+
+def parquet_parts(path: str | Path) -> list[Path] | None:
+    """The Parquet files a directory or a glob pattern names, in sorted path order.
+
+    ``None`` when ``path`` is neither (a single dataset file). A directory contributes the
+    ``*.parquet``/``*.pq`` files directly in it (not ``_SUCCESS`` or hidden files).
+
+    Raises
+    ------
+    FileFormatError
+        Nothing matches, a matched file is not Parquet, or a file's footer is unreadable.
+    """
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        files = [Path(f) for f in glob.glob(text)
+                 if Path(f).is_file() and not Path(f).name.startswith((".", "_"))]
+        if not files:
+            raise FileFormatError(f"{text}: no file matches the pattern", text)
+    elif Path(text).is_dir():
+        files = [f for f in Path(text).iterdir() if f.is_file()
+                 and f.suffix.lower() in (".parquet", ".pq") and not f.name.startswith((".", "_"))]
+        if not files:
+            raise FileFormatError(f"{text}: is a folder without Parquet files (*.parquet)", text)
+    else:
+        return None
+    files.sort(key=str)
+    for f in files:
+        if detect_format(f) != "parquet":
+            raise FileFormatError(f"{f}: only Parquet files can be read as a set "
+                                  f"(matched by {text})", str(f))
+        try:  # the footer only: a corrupt part is named here rather than mid-query
+            pq.read_metadata(f)
+        except Exception as exc:  # pyarrow raises OSError/ArrowInvalid
+            raise FileFormatError(f"{f}: {_first_line(exc)}", str(f)) from None
+    return files
 
 
 def check_unique_ids(ds: Dataset) -> None:
