@@ -1,4 +1,4 @@
-"""Render a ``SuiteReport`` as text, JUnit XML, Markdown or JSON."""
+"""Render a ``SuiteReport`` as text, JUnit XML, Markdown, JSON or GitHub workflow commands."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Callable
 
 import polars as pl
 
+from dataqa.validation.render_github import to_github
 from dataqa.validation.report import CheckResult, SuiteReport
 
 _ICON = {"passed": "PASS", "failed": "FAIL", "warning": "WARN", "error": "ERROR"}
@@ -155,4 +156,5 @@ RENDERERS: dict[str, Callable[[SuiteReport], str]] = {
     "json": lambda r: r.to_json(indent=None if r.failures.height > 1000 else 2),
     "junit": to_junit,
     "markdown": to_markdown,
+    "github": to_github,
 }

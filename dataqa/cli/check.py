@@ -18,6 +18,7 @@ class OutputFormat(str, Enum):
     json = "json"
     junit = "junit"
     markdown = "markdown"
+    github = "github"
 
 
 class FailOn(str, Enum):
