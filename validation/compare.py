@@ -148,12 +148,12 @@ def _id_dtypes(cur: pl.DataType, base: pl.DataType, name: str) -> pl.DataType:
     if cur == base or base == pl.Null or cur == pl.Null:
         return cur if cur != pl.Null else base
     if cur.is_integer() and base.is_integer():
-        return pl.Int64
+        return pl.Int64()
     if cur.is_numeric() != base.is_numeric() and (cur == pl.String or base == pl.String) and (
             cur.is_numeric() or base.is_numeric()):
         raise BaselineError(f"{name}: its row ids are {base}, this run's are {cur}: another dataset "
                             "or id column")
-    return pl.String
+    return pl.String()
 
 
 def compare_reports(
