@@ -20,7 +20,7 @@ from dataqa.ledger.retrain import THREADS, FitPredict, default_fit_predict, eval
 from dataqa.versions import VersionStore
 from dataqa.versions._atomic import write_json
 from dataqa.versions.lineage import environment, file_sha256
-from dataqa.versions.materialize import ROW_ID
+from dataqa.columns import ROW_ID
 
 
 @dataclass(frozen=True)

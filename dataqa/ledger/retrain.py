@@ -22,7 +22,7 @@ from dataqa.errors import LabelingError, VersionStoreError
 from dataqa.io import collect
 from dataqa.versions import VersionStore
 from dataqa.versions.guard import check_same_eval_rows
-from dataqa.versions.materialize import ROW_ID
+from dataqa.columns import ROW_ID
 
 #: OpenMP threads per retrain (pinned for reproducibility; recorded in the ledger).
 THREADS = 1

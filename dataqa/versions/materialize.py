@@ -1,5 +1,7 @@
 """Read any version lazily: the base snapshot plus the changesets up to it, in one polars query.
 
+Above ``layout.py`` (names, schemas, text codec); below the repository, which calls ``materialize``.
+
 Layout read here (all Parquet, all readable by any tool):
 
 - ``base.parquet``: the imported rows, ``row_id`` first.
@@ -14,42 +16,19 @@ order; files of a version that never reached ``HEAD`` have ``seq`` above it and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import polars as pl
 
-ROW_ID = "row_id"
-CELL_SCHEMA = {"seq": pl.Int64, "column": pl.String, "old": pl.String, "new": pl.String}
-ROWS_SCHEMA = {"seq": pl.Int64, "op": pl.String, "reason": pl.String}
+from dataqa.versions.layout import CELL_SCHEMA, ROW_ID, ROWS_SCHEMA, from_text, to_text  # noqa: F401  (to_text: until the move is done)
 
-
-def to_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """A cell value as the text stored in a changeset (``from_text`` inverts it exactly).
-
-    Floats use polars' shortest round-trip representation, so no precision is lost.
-    """
-    if dtype == pl.Boolean:
-        return pl.when(expr).then(pl.lit("true")).when(~expr).then(pl.lit("false"))
-    return expr.cast(pl.String)
-
-
-def from_text(expr: pl.Expr, dtype: pl.DataType, *, strict: bool = True) -> pl.Expr:
-    """Parse changeset text back into the column's dtype (``strict=False``: bad text -> null)."""
-    if dtype == pl.String:
-        return expr
-    if dtype == pl.Boolean:
-        return pl.when(expr == "true").then(True).when(expr == "false").then(False)
-    if isinstance(dtype, pl.Datetime):
-        return expr.str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone, strict=strict)
-    if dtype == pl.Date:
-        return expr.str.to_date(strict=strict)
-    return expr.cast(dtype, strict=strict)
+__all__ = ["apply_cells", "dropped_rows", "last_cell_values", "materialize", "scan_changes"]
 
 
 def scan_changes(files: Sequence[Path], kind: str, row_id_dtype: pl.DataType) -> pl.LazyFrame:
     """All cell (``kind="cells"``) or row-op (``kind="rows"``) changes of the given files."""
-    schema: dict[str, Any] = dict(CELL_SCHEMA if kind == "cells" else ROWS_SCHEMA)
-    schema = {"seq": schema.pop("seq"), ROW_ID: row_id_dtype, **schema}
+    spec = dict(CELL_SCHEMA if kind == "cells" else ROWS_SCHEMA)
+    schema = {"seq": spec.pop("seq"), ROW_ID: row_id_dtype, **spec}
     if not files:
         return pl.LazyFrame(schema=schema)
     return pl.scan_parquet([str(f) for f in files]).select(list(schema))
