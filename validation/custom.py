@@ -26,8 +26,11 @@ from typing import Any, Callable
 
 import polars as pl
 
-from dataqa.validation.checks.pandera_builtin import pandera_map
-from dataqa.validation.registry import REGISTRY, MapResult, register_check
+from dataqa.validation.backends.polars.checks.pandera_builtin import pandera_map
+from dataqa.validation.registry import REGISTRY, MapResult, implement, register_check
+
+#: The Spark backend's name (``validation.backends.spark``), for custom Spark implementations.
+SPARK = "spark"
 
 CheckFn = Callable[..., "pl.Expr | MapResult"]
 
@@ -39,6 +42,7 @@ def custom_check(
     aliases: tuple[str, ...] = (),
     pandera: bool = True,
     replace: bool = False,
+    spark: Callable[..., Any] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a function as a dataqa check and, when ``pandera`` is true, as a pandera check.
 
@@ -55,6 +59,10 @@ def custom_check(
         already has a check of that name, e.g. when a plugin is loaded twice).
     replace:
         Allow re-registering the name in dataqa (reloading a plugin).
+    spark:
+        The same check for the Spark backend: a function taking the same parameters and
+        returning a boolean ``pyspark.sql.Column`` (True where a row is valid; a null result is
+        not evaluated) or a ``MapResult`` of columns. Without it the check is refused on Spark.
 
     Returns
     -------
@@ -99,11 +107,30 @@ def custom_check(
         again = name_taken_by_same_source(check_name, run.dataqa_source)  # type: ignore[attr-defined]
         register_check(check_name, kind="map", error=error or check_name, aliases=aliases,
                        replace=replace or again)(run)
+        if spark is not None:
+            implement(SPARK, check_name)(_spark_runner(spark, check_name))
         if pandera:
             _register_in_pandera(check_name, fn, stats, takes_column)
         return fn
 
     return deco
+
+
+def _spark_runner(fn: Callable[..., Any], check_name: str) -> Callable[..., MapResult]:
+    """The Spark implementation of a custom check: pandera's null handling, as on polars."""
+
+    def run(**kwargs: Any) -> MapResult:
+        ignore_na = kwargs.pop("ignore_na", True)
+        kwargs.pop("schema", None)
+        out = fn(**kwargs)
+        if isinstance(out, MapResult):
+            return out
+        if ignore_na:
+            return MapResult(valid=out, eligible=out.isNotNull())
+        return MapResult(valid=out, eligible=out.isNotNull() | out.isNull())  # every row; null fails
+
+    run.__name__ = f"{check_name}_spark"
+    return run
 
 
 def _source(fn: Callable[..., Any]) -> str:

@@ -15,11 +15,9 @@ from typing import Any, Callable, Mapping
 import polars as pl
 
 from dataqa.errors import SuiteFileError
-from dataqa.validation.registry import is_registered, register_check
+from dataqa.validation.registry import IDX, POLARS, ROW_ID, ExternalOutcome, declare, implement, is_registered
 
 NOTE = "ran through Great Expectations on pandas"
-#: The engine's internal row-position column (``engine.IDX``), repeated to avoid an import cycle.
-_IDX = "__dataqa_idx__"
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +65,6 @@ def validate_gx_kwargs(type_name: str, kwargs: Mapping[str, Any], location: str)
 def _make_runner(type_name: str) -> Callable[..., Any]:
     def run(frame: pl.DataFrame, mostly: float | None = None, row_condition: Any = None,
             condition_parser: str | None = None, **kwargs: Any) -> Any:
-        from dataqa.validation.engine import ExternalOutcome
-
         gx_kwargs = dict(kwargs)
         for key, value in (("mostly", mostly), ("row_condition", row_condition),
                            ("condition_parser", condition_parser)):
@@ -104,7 +100,7 @@ def run_gx(type_name: str, frame: pl.DataFrame, kwargs: Mapping[str, Any]) -> An
     ``unexpected_index_list`` holds row positions.
     """
     gx = _gx()
-    data = frame.drop([c for c in (_IDX, "row_id") if c in frame.columns and c not in kwargs.values()])
+    data = frame.drop([c for c in (IDX, ROW_ID) if c in frame.columns and c not in kwargs.values()])
     pdf = data.to_pandas()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -123,6 +119,7 @@ def run_gx(type_name: str, frame: pl.DataFrame, kwargs: Mapping[str, Any]) -> An
 
 #: Prefix of the registry names of fallback checks: ``great_expectations.<type>``.
 PREFIX = "great_expectations."
+_DECLARED: list[str] = []
 
 
 def register_fallback(type_name: str) -> str:
@@ -131,5 +128,22 @@ def register_fallback(type_name: str) -> str:
     ``row_condition`` entry must bypass)."""
     name = PREFIX + type_name
     if not is_registered(name):
-        register_check(name, kind="external", error=f"{type_name} ({NOTE})")(_make_runner(type_name))
+        _DECLARED.append(name)
+        runner = _make_runner(type_name)
+        declare(name, kind="external", error=f"{type_name} ({NOTE})")(runner)
+        implement(POLARS, name)(runner)
+        for hook in _FALLBACK_HOOKS:  # other backends add their own GX runner
+            hook(name, type_name)
     return name
+
+
+#: Called with ``(registry name, GX type)`` for each fallback declared: how a backend (Spark)
+#: registers its own runner, GX on its execution engine, without this module importing it.
+_FALLBACK_HOOKS: list[Callable[[str, str], None]] = []
+
+
+def on_fallback_declared(hook: Callable[[str, str], None]) -> None:
+    """Register ``hook`` for every fallback check, past and future."""
+    _FALLBACK_HOOKS.append(hook)
+    for name in list(_DECLARED):
+        hook(name, name[len(PREFIX):])

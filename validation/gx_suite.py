@@ -29,7 +29,9 @@ from typing import Any, Mapping
 
 from dataqa.errors import SuiteFileError, UnknownCheckError
 from dataqa.validation.model import CheckSpec, Suite, freeze
-from dataqa.validation.registry import ENGINE_KWARGS, get_check, is_registered, registered_names
+from dataqa.validation.checks import get_check, is_registered, registered_names
+from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
+from dataqa.validation.registry import ENGINE_KWARGS
 
 #: Every expectation type of GX 1.24.1 core (``great_expectations.expectations``).
 GX_EXPECTATION_TYPES: frozenset[str] = frozenset({
@@ -145,8 +147,6 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
     if native:
         _validate_native(name, kwargs, loc)
     elif name in GX_EXPECTATION_TYPES:
-        from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
-
         validate_gx_kwargs(name, kwargs, loc)
         label = _label(name, kwargs)
         name = register_fallback(name)
@@ -188,17 +188,12 @@ def _check_mostly(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
 
 
 def _validate_native(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
-    """Bind the kwargs to the check's signature and run its own argument checks now, so a bad
-    entry fails at parse time (exit 3) instead of becoming an ``error`` outcome."""
-    import polars as pl
-
-    from dataqa.validation.engine import call_check
-
+    """Bind the kwargs to the declared parameters and run the declaration's pure argument
+    validator now, so a bad entry fails at parse time (exit 3) on every engine, instead of
+    becoming an ``error`` outcome."""
     cdef = get_check(name, loc)
-    params = inspect.signature(cdef.fn).parameters
-    # table checks get the schema first, external checks the frame: not kwargs of the entry
-    hidden = {"schema"} if cdef.kind in ("map", "aggregate") else {next(iter(params))}
-    takes = [p for p in params if p not in hidden]
+    params = cdef.parameters
+    takes = list(params)
     passed = {k: v for k, v in kwargs.items() if k not in ENGINE_KWARGS}
     unknown = sorted(set(passed) - set(takes))
     if unknown and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
@@ -206,15 +201,14 @@ def _validate_native(name: str, kwargs: Mapping[str, Any], loc: str) -> None:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise SuiteFileError(f"{name}: unexpected kwarg {', '.join(map(repr, unknown))}{hint}; "
                              f"it takes {', '.join(takes)}", loc)
-    missing = [p for p, spec in params.items() if p not in hidden and p not in kwargs
+    missing = [p for p, spec in params.items() if p not in kwargs
                and spec.default is inspect.Parameter.empty
                and spec.kind not in (spec.VAR_KEYWORD, spec.VAR_POSITIONAL)]
     if missing:
         raise SuiteFileError(f"{name}: missing required kwarg {', '.join(map(repr, missing))}", loc)
-    if cdef.kind == "external":
-        return  # runs later on its own engine; its signature was the check possible here
-    probe = CheckSpec(name=name, kwargs=freeze(kwargs), suite_file="", location=loc)
+    if cdef.validate is None:
+        return
     try:
-        call_check(cdef, probe, pl.Schema())
+        cdef.validate({k: v for k, v in kwargs.items() if k not in ENGINE_KWARGS})
     except (ValueError, TypeError, KeyError) as exc:
         raise SuiteFileError(f"{name}: {exc}", loc) from None

@@ -22,7 +22,8 @@ from dataqa.validation.model import Suite
 from dataqa.validation.pandera_model import (
     PREFIX, PanderaCheck, PanderaColumn, PanderaSchema, compile_schema,
 )
-from dataqa.validation.registry import get_check, is_registered
+from dataqa.validation.checks import get_check, is_registered
+from dataqa.validation.checks.pandera_checks import remember
 
 
 def load_pandera_module(path: str | Path) -> Suite:
@@ -127,8 +128,6 @@ def _plain(value: Any) -> Any:
 
 def _convert_check(check: Any, loc: str, line: int | None, key: str) -> PanderaCheck:
     from pandera.api.function_dispatch import Dispatcher
-
-    from dataqa.validation.checks.pandera_python import remember
 
     name = check.name or "check"
     stats = {k: _plain(v) for k, v in (check.statistics or {}).items()}

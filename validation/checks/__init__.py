@@ -1,14 +1,13 @@
-"""Built-in checks; importing this package registers them.
+"""The built-in checks, declared once and engine-neutral; importing this package declares them.
 
-One module per family of checks; add a module here and import it below.
+``gx_expectations`` declares the GX expectation types dataqa runs natively, ``pandera_checks``
+pandera's checks, ``arguments`` holds the pure argument validators the suite parsers call. The
+implementations are per backend, in ``validation/backends/<engine>/checks/``. To add a check:
+one declaration here, one implementation per backend (or an ``unsupported`` entry there).
 """
 
-from dataqa.validation.checks import (  # noqa: F401
-    gx_aggregate,
-    gx_column_map,
-    gx_multicolumn,
-    gx_strings,
-    gx_table,
-    gx_types,
-)
-from dataqa.validation.checks import pandera_builtin, pandera_python, pandera_schema  # noqa: F401
+from dataqa.validation.checks import arguments, gx_expectations, pandera_checks
+from dataqa.validation.registry import get_check, is_registered, registered_names
+
+__all__ = ["arguments", "get_check", "gx_expectations", "is_registered", "pandera_checks",
+           "registered_names"]

@@ -7,39 +7,20 @@ those columns, with a note in the report). Checks dataqa knows by name never com
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import polars as pl
 
-from dataqa.validation.registry import register_check
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.checks.pandera_checks import remembered_check
+from dataqa.validation.registry import IDX, ROW_ID, ExternalOutcome
 
-#: Check objects from loaded Python suites, by reference (kwargs stay plain JSON).
-_CHECKS: dict[str, Any] = {}
-_ids = itertools.count()
-
-IDX = "__dataqa_idx__"
-
-
-def remember(check: Any, key: str | None = None) -> str:
-    """Keep a pandera ``Check`` for later evaluation; returns the reference to put in kwargs.
-
-    ``key`` (the check's location) makes re-loading the same suite replace its entry instead
-    of adding one, so a long-running app that re-reads suites does not accumulate checks.
-    """
-    ref = key if key is not None else f"pycheck-{next(_ids)}"
-    _CHECKS[ref] = check
-    return ref
-
-
-@register_check("pandera.python_check", kind="external", error="{check_name}")
+@polars_check("pandera.python_check")
 def python_check(frame: pl.DataFrame, check_ref: str, check_name: str = "",
                  column: str | None = None) -> Any:
     """Evaluate a pandera polars ``Check`` with pandera on ``frame`` (index + the columns)."""
-    from dataqa.validation.engine import ExternalOutcome
-
-    check = _CHECKS[check_ref]
-    data = frame.drop(IDX, "row_id").lazy()
+    check = remembered_check(check_ref)
+    data = frame.drop(IDX, ROW_ID).lazy()
     result = check(data, column)  # pandera's PolarsCheckBackend applies ignore_na itself
     if result.failure_cases is None:  # the check returned one bool for the whole frame
         ok = bool(result.check_passed.collect().item())

@@ -1,4 +1,4 @@
-"""Compile checks into expressions and build the engine's lazy queries.
+"""The polars backend's lazy queries over the compiled checks.
 
 The queries, collected on polars' streaming engine (``run_queries``)::
 
@@ -17,90 +17,11 @@ other rows) but only where the row fails.
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable
-
 import polars as pl
 
-from dataqa.errors import DataqaError
+from dataqa.validation.backends.base import Compiled
 from dataqa.validation.model import CheckSpec
-from dataqa.validation.registry import ENGINE_KWARGS, AggResult, CheckDef, MapResult, get_check
-from dataqa.validation.report import CheckResult
-
-#: Internal column holding the 0-based row position.
-IDX = "__dataqa_idx__"
-ROW_ID = "row_id"
-N_ROWS = "__dataqa_n__"
-
-#: Engine kwargs a check function still receives when its signature names them.
-_PASSED_THROUGH = ("mostly", "row_condition", "condition_parser")
-
-
-@dataclass(eq=False)
-class Compiled:
-    """One check, compiled: its expressions (map / agg) or its external runner."""
-
-    index: int
-    spec: CheckSpec
-    kind: str
-    map: MapResult | None = None
-    agg: AggResult | None = None
-    external: Callable[..., Any] | None = None
-
-    @property
-    def flag(self) -> str:
-        return f"__u{self.index}"
-
-    @property
-    def value(self) -> str:
-        return f"__v{self.index}"
-
-    @property
-    def evaluated(self) -> str:
-        return f"__e{self.index}"
-
-    def agg_name(self, key: str) -> str:
-        return f"__a{self.index}_{key}"
-
-    @property
-    def has_flag(self) -> bool:
-        return self.kind == "map" or (self.agg is not None and self.agg.unexpected is not None)
-
-
-@lru_cache(maxsize=None)
-def _accepts(fn: Callable[..., Any]) -> frozenset[str]:
-    return frozenset(inspect.signature(fn).parameters)
-
-
-def check_kwargs(spec: CheckSpec, fn: Callable[..., Any] | None = None) -> dict[str, Any]:
-    """The spec's kwargs for the check function (engine kwargs only if its signature names them)."""
-    kw = {k: v for k, v in spec.kwargs.items() if k not in ENGINE_KWARGS}
-    if fn is not None:
-        names = _accepts(fn)
-        kw.update({k: spec.kwargs[k] for k in _PASSED_THROUGH if k in names and k in spec.kwargs})
-    return kw
-
-
-def call_check(cdef: CheckDef, spec: CheckSpec, schema: pl.Schema) -> Any:
-    """Call a check function with the spec's kwargs; map/aggregate checks whose signature has a
-    ``schema`` parameter receive the data schema (table checks always get it first)."""
-    kwargs = check_kwargs(spec, cdef.fn)
-    if cdef.kind == "table":
-        return cdef.fn(schema, **kwargs)
-    if "schema" in _accepts(cdef.fn):
-        kwargs["schema"] = schema
-    return cdef.fn(**kwargs)
-
-
-def result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
-    """A ``CheckResult`` for ``spec``."""
-    return CheckResult(
-        check=spec.name, label=spec.display, suite_file=spec.suite_file, location=spec.location,
-        columns=spec.columns, severity=spec.severity, outcome=outcome,
-        kwargs={k: v for k, v in spec.kwargs.items() if k not in ("meta",)}, **kw,
-    )
+from dataqa.validation.registry import IDX, N_ROWS, ROW_ID
 
 
 def default_value(spec: CheckSpec) -> pl.Expr:
@@ -114,26 +35,6 @@ def default_value(spec: CheckSpec) -> pl.Expr:
         [pl.concat_str([pl.lit(f"{c}="), pl.col(c).cast(pl.String).fill_null("null")]) for c in cols],
         separator=", ",
     )
-
-
-def compile_check(spec: CheckSpec, index: int, schema: pl.Schema) -> Compiled | CheckResult:
-    """Compile one spec into expressions, or an ``error`` result explaining why it can't run."""
-    try:
-        cdef: CheckDef = get_check(spec.name, spec.location)
-        if cdef.kind != "table":
-            missing = [c for c in spec.columns if c not in schema]
-            if missing:
-                return result(spec, "error", message=f"column '{missing[0]}' is not in the data; "
-                              f"columns are {', '.join(schema.names())}")
-        if cdef.kind == "map":
-            return Compiled(index, spec, "map", map=call_check(cdef, spec, schema))
-        if cdef.kind in ("aggregate", "table"):
-            return Compiled(index, spec, "agg", agg=call_check(cdef, spec, schema))
-        return Compiled(index, spec, "external", external=cdef.fn)
-    except DataqaError:
-        raise
-    except Exception as exc:  # a check's own bug or bad kwargs: recorded, never fatal
-        return result(spec, "error", message=f"{type(exc).__name__}: {exc}")
 
 
 def _evaluated_expr(c: Compiled) -> pl.Expr:

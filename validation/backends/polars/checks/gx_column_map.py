@@ -11,8 +11,9 @@ from typing import Any, Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_util import between_expr, literal_series, require_bounds, temporal_literal
-from dataqa.validation.registry import MapResult, register_check
+from dataqa.validation.backends.polars.checks.gx_util import between_expr, literal_series, require_bounds, temporal_literal
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import MapResult
 
 _STRINGY = (pl.String, pl.Categorical, pl.Enum)
 
@@ -50,19 +51,19 @@ def in_set_expr(column: str, value_set: Sequence[Any], schema: pl.Schema | None)
     return col.is_in(literal_series(members, like).implode())
 
 
-@register_check("expect_column_values_to_not_be_null", error="values of {column} must not be null")
+@polars_check("expect_column_values_to_not_be_null")
 def not_null(column: str) -> MapResult:
     """Every row's value is present; nulls are the failures (so every row is evaluated)."""
     return MapResult(valid=pl.col(column).is_not_null(), eligible=pl.lit(True))
 
 
-@register_check("expect_column_values_to_be_null", error="values of {column} must be null")
+@polars_check("expect_column_values_to_be_null")
 def be_null(column: str) -> MapResult:
     """Every row's value is null."""
     return MapResult(valid=pl.col(column).is_null(), eligible=pl.lit(True))
 
 
-@register_check("expect_column_values_to_be_between", error="{column} between {min_value} and {max_value}")
+@polars_check("expect_column_values_to_be_between")
 def between(column: str, min_value: Any = None, max_value: Any = None, strict_min: bool = False,
             strict_max: bool = False, schema: pl.Schema | None = None) -> MapResult:
     """``min_value <= value <= max_value`` (``<`` when strict); a missing bound is open.
@@ -72,7 +73,7 @@ def between(column: str, min_value: Any = None, max_value: Any = None, strict_mi
     return MapResult(valid=between_expr(pl.col(column), min_value, max_value, strict_min, strict_max, dtype))
 
 
-@register_check("expect_column_values_to_be_in_set", error="{column} in {value_set}")
+@polars_check("expect_column_values_to_be_in_set")
 def in_set(column: str, value_set: Sequence[Any] | None = None,
            schema: pl.Schema | None = None) -> MapResult:
     """Each value is one of ``value_set`` (``None``: vacuously true)."""
@@ -81,7 +82,7 @@ def in_set(column: str, value_set: Sequence[Any] | None = None,
     return MapResult(valid=in_set_expr(column, value_set, schema))
 
 
-@register_check("expect_column_values_to_not_be_in_set", error="{column} not in {value_set}")
+@polars_check("expect_column_values_to_not_be_in_set")
 def not_in_set(column: str, value_set: Sequence[Any] | None = None,
                schema: pl.Schema | None = None) -> MapResult:
     """No value is one of ``value_set`` (required: GX raises without it)."""
@@ -90,7 +91,7 @@ def not_in_set(column: str, value_set: Sequence[Any] | None = None,
     return MapResult(valid=in_set_expr(column, value_set, schema).not_())
 
 
-@register_check("expect_column_values_to_be_unique", error="values of {column} must be unique")
+@polars_check("expect_column_values_to_be_unique")
 def unique(column: str) -> MapResult:
     """No non-null value occurs twice; every member of a duplicate group fails (as in GX)."""
     return MapResult(valid=pl.col(column).is_duplicated().not_())
@@ -103,8 +104,7 @@ def _length(column: str, schema: pl.Schema | None) -> pl.Expr:
     return col.str.len_chars()
 
 
-@register_check("expect_column_value_lengths_to_be_between",
-                error="length of {column} between {min_value} and {max_value}")
+@polars_check("expect_column_value_lengths_to_be_between")
 def value_lengths_between(column: str, min_value: int | None = None, max_value: int | None = None,
                           strict_min: bool = False, strict_max: bool = False,
                           schema: pl.Schema | None = None) -> MapResult:
@@ -117,7 +117,7 @@ def value_lengths_between(column: str, min_value: int | None = None, max_value: 
     return MapResult(valid=between_expr(_length(column, schema), min_value, max_value, strict_min, strict_max))
 
 
-@register_check("expect_column_value_lengths_to_equal", error="length of {column} equals {value}")
+@polars_check("expect_column_value_lengths_to_equal")
 def value_lengths_equal(column: str, value: int, schema: pl.Schema | None = None) -> MapResult:
     """String length equals ``value``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value) != int(value):
@@ -130,7 +130,7 @@ def _previous_non_null(column: str) -> pl.Expr:
     return pl.col(column).shift(1).forward_fill()
 
 
-@register_check("expect_column_values_to_be_increasing", error="{column} increasing")
+@polars_check("expect_column_values_to_be_increasing")
 def increasing(column: str, strictly: bool | None = None) -> MapResult:
     """Each non-null value is >= (``strictly``: >) the previous non-null value."""
     prev = _previous_non_null(column)
@@ -138,7 +138,7 @@ def increasing(column: str, strictly: bool | None = None) -> MapResult:
     return MapResult(valid=cmp | prev.is_null())
 
 
-@register_check("expect_column_values_to_be_decreasing", error="{column} decreasing")
+@polars_check("expect_column_values_to_be_decreasing")
 def decreasing(column: str, strictly: bool | None = None) -> MapResult:
     """Each non-null value is <= (``strictly``: <) the previous non-null value."""
     prev = _previous_non_null(column)

@@ -12,9 +12,10 @@ from typing import Any, Mapping, Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_column_map import in_set_expr
-from dataqa.validation.checks.gx_util import between_evaluator
-from dataqa.validation.registry import AggResult, register_check
+from dataqa.validation.backends.polars.checks.gx_column_map import in_set_expr
+from dataqa.validation.backends.polars.checks.gx_util import between_evaluator
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import AggResult
 
 
 def _stat_check(stat: pl.Expr, min_value: Any, max_value: Any, strict_min: bool,
@@ -30,7 +31,7 @@ def _register_stat(name: str, label: str, make: Any) -> None:
 
     check.__name__ = f"column_{label}_between"
     check.__doc__ = f"The column's {label} (nulls ignored) is between the bounds."
-    register_check(name, kind="aggregate", error=f"{label} of {{column}} between {{min_value}} and {{max_value}}")(check)
+    polars_check(name)(check)
 
 
 _register_stat("expect_column_min_to_be_between", "min", lambda c: c.min())
@@ -43,8 +44,7 @@ _register_stat("expect_column_unique_value_count_to_be_between", "unique value c
                lambda c: c.drop_nulls().n_unique())
 
 
-@register_check("expect_column_proportion_of_unique_values_to_be_between", kind="aggregate",
-                error="share of distinct values of {column} between {min_value} and {max_value}")
+@polars_check("expect_column_proportion_of_unique_values_to_be_between")
 def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
                       strict_min: bool = False, strict_max: bool = False) -> AggResult:
     """Distinct non-null values / non-null values (0 for an all-null column, as in GX)."""
@@ -67,8 +67,7 @@ def _isclose(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-4)
 
 
-@register_check("expect_column_quantile_values_to_be_between", kind="aggregate",
-                error="quantiles of {column} within {quantile_ranges}")
+@polars_check("expect_column_quantile_values_to_be_between")
 def quantiles_between(column: str, quantile_ranges: Mapping[str, Sequence[Any]],
                       allow_relative_error: bool | str = False) -> AggResult:
     """Each requested quantile within its range (pandas' ``nearest`` interpolation by default)."""
@@ -115,8 +114,7 @@ def _sorted(values: Sequence[Any] | set[Any]) -> list[Any]:
         return sorted(values, key=str)
 
 
-@register_check("expect_column_distinct_values_to_be_in_set", kind="aggregate",
-                error="distinct values of {column} in {value_set}")
+@polars_check("expect_column_distinct_values_to_be_in_set")
 def distinct_in_set(column: str, value_set: Sequence[Any] | None,
                     schema: pl.Schema | None = None) -> AggResult:
     """Every distinct non-null value is in ``value_set``; offending rows are reported."""
@@ -131,8 +129,7 @@ def distinct_in_set(column: str, value_set: Sequence[Any] | None,
                      unexpected=in_set_expr(column, list(expected), schema).not_())
 
 
-@register_check("expect_column_distinct_values_to_contain_set", kind="aggregate",
-                error="distinct values of {column} contain {value_set}")
+@polars_check("expect_column_distinct_values_to_contain_set")
 def distinct_contain_set(column: str, value_set: Sequence[Any] | None) -> AggResult:
     """Every member of ``value_set`` occurs in the column."""
     expected = _as_set(value_set)
@@ -145,8 +142,7 @@ def distinct_contain_set(column: str, value_set: Sequence[Any] | None) -> AggRes
     return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate)
 
 
-@register_check("expect_column_distinct_values_to_equal_set", kind="aggregate",
-                error="distinct values of {column} equal {value_set}")
+@polars_check("expect_column_distinct_values_to_equal_set")
 def distinct_equal_set(column: str, value_set: Sequence[Any] | None,
                        schema: pl.Schema | None = None) -> AggResult:
     """The distinct non-null values are exactly ``value_set``."""
@@ -162,8 +158,7 @@ def distinct_equal_set(column: str, value_set: Sequence[Any] | None,
                      unexpected=in_set_expr(column, list(expected), schema).not_())
 
 
-@register_check("expect_column_most_common_value_to_be_in_set", kind="aggregate",
-                error="most common value of {column} in {value_set}")
+@polars_check("expect_column_most_common_value_to_be_in_set")
 def most_common_in_set(column: str, value_set: Sequence[Any] | None,
                        ties_okay: bool | None = None) -> AggResult:
     """The mode (nulls ignored) is in ``value_set``. A tie for the mode fails unless

@@ -20,10 +20,11 @@ from typing import Any, Callable, Collection
 import polars as pl
 
 from dataqa.validation.pandera_dtypes import parse_dtype
-from dataqa.validation.registry import MapResult, register_check
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import IDX, ROW_ID, MapResult
 
 #: Engine-internal columns that are not data (see validation.engine).
-_NOT_DATA = ("row_id", "__dataqa_idx__")
+_NOT_DATA = (ROW_ID, IDX)
 
 
 def target(column: str | None, coerce_to: str | None = None) -> pl.Expr:
@@ -63,8 +64,9 @@ def pandera_map(valid: pl.Expr, *, frame_level: bool, ignore_na: bool = True,
     return MapResult(valid=valid.fill_null(False), eligible=pl.lit(True), value=value)
 
 
-def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Callable[..., Any]:
-    """Register ``fn(col_expr, **stats) -> pl.Expr`` as the map check ``pandera.<name>``."""
+def _builtin(name: str) -> Callable[..., Any]:
+    """Register ``fn(col_expr, **stats) -> pl.Expr`` as the polars implementation of ``pandera.<name>``
+    (declared, with its aliases and error template, in ``validation/checks/pandera_checks.py``)."""
 
     def deco(build: Callable[..., pl.Expr]) -> Callable[..., Any]:
         def check(column: str | None = None, *, ignore_na: bool = True, coerce_to: str | None = None,
@@ -76,61 +78,50 @@ def _builtin(name: str, aliases: tuple[str, ...] = (), error: str = "") -> Calla
 
         check.__name__ = check.__qualname__ = name
         check.__doc__ = build.__doc__
-        check.pandera_params = _params(build)  # type: ignore[attr-defined]
-        check.pandera_required = _params(build, required=True)  # type: ignore[attr-defined]
-        register_check(f"pandera.{name}", kind="map", error=error or name,
-                       aliases=tuple(f"pandera.{a}" for a in aliases))(check)
+        polars_check(f"pandera.{name}")(check)
         return build
 
     return deco
 
 
-def _params(fn: Callable[..., Any], required: bool = False) -> tuple[str, ...]:
-    """The statistics ``fn`` takes after the column expression (only those without a default
-    when ``required``)."""
-    import inspect
 
-    params = list(inspect.signature(fn).parameters.values())[1:]
-    return tuple(p.name for p in params if not required or p.default is inspect.Parameter.empty)
-
-
-@_builtin("equal_to", ("eq",), "equal_to({value})")
+@_builtin("equal_to")
 def equal_to(col: pl.Expr, value: Any) -> pl.Expr:
     """Values equal ``value``."""
     return col.eq(value)
 
 
-@_builtin("not_equal_to", ("ne",), "not_equal_to({value})")
+@_builtin("not_equal_to")
 def not_equal_to(col: pl.Expr, value: Any) -> pl.Expr:
     """No value equals ``value``."""
     return col.ne(value)
 
 
-@_builtin("greater_than", ("gt",), "greater_than({min_value})")
+@_builtin("greater_than")
 def greater_than(col: pl.Expr, min_value: Any) -> pl.Expr:
     """Values are strictly greater than ``min_value``."""
     return col.gt(min_value)
 
 
-@_builtin("greater_than_or_equal_to", ("ge",), "greater_than_or_equal_to({min_value})")
+@_builtin("greater_than_or_equal_to")
 def greater_than_or_equal_to(col: pl.Expr, min_value: Any) -> pl.Expr:
     """Values are at least ``min_value``."""
     return col.ge(min_value)
 
 
-@_builtin("less_than", ("lt",), "less_than({max_value})")
+@_builtin("less_than")
 def less_than(col: pl.Expr, max_value: Any) -> pl.Expr:
     """Values are strictly less than ``max_value``."""
     return col.lt(max_value)
 
 
-@_builtin("less_than_or_equal_to", ("le",), "less_than_or_equal_to({max_value})")
+@_builtin("less_than_or_equal_to")
 def less_than_or_equal_to(col: pl.Expr, max_value: Any) -> pl.Expr:
     """Values are at most ``max_value``."""
     return col.le(max_value)
 
 
-@_builtin("in_range", ("between",), "in_range({min_value}, {max_value})")
+@_builtin("in_range")
 def in_range(col: pl.Expr, min_value: Any, max_value: Any, include_min: bool = True,
              include_max: bool = True) -> pl.Expr:
     """``min_value <= value <= max_value``; an endpoint is excluded when ``include_*`` is false."""
@@ -139,13 +130,13 @@ def in_range(col: pl.Expr, min_value: Any, max_value: Any, include_min: bool = T
     return lo.and_(hi)
 
 
-@_builtin("isin", (), "isin({allowed_values})")
+@_builtin("isin")
 def isin(col: pl.Expr, allowed_values: Collection[Any]) -> pl.Expr:
     """Values are in ``allowed_values`` (a string is a set of characters, as in pandera)."""
     return col.is_in(list(allowed_values))
 
 
-@_builtin("notin", (), "notin({forbidden_values})")
+@_builtin("notin")
 def notin(col: pl.Expr, forbidden_values: Collection[Any]) -> pl.Expr:
     """No value is in ``forbidden_values``."""
     return col.is_in(list(forbidden_values)).not_()
@@ -155,32 +146,32 @@ def _pattern(pattern: Any) -> str:
     return pattern.pattern if isinstance(pattern, re.Pattern) else str(pattern)
 
 
-@_builtin("str_matches", (), "str_matches('{pattern}')")
+@_builtin("str_matches")
 def str_matches(col: pl.Expr, pattern: Any) -> pl.Expr:
     """The value starts with a match of ``pattern`` (anchored at the start: ``re.match``)."""
     p = _pattern(pattern)
     return col.str.contains(p if p.startswith("^") else f"^{p}")
 
 
-@_builtin("str_contains", (), "str_contains('{pattern}')")
+@_builtin("str_contains")
 def str_contains(col: pl.Expr, pattern: Any) -> pl.Expr:
     """``pattern`` is found somewhere in the value (``re.search``)."""
     return col.str.contains(_pattern(pattern), literal=False)
 
 
-@_builtin("str_startswith", (), "str_startswith('{string}')")
+@_builtin("str_startswith")
 def str_startswith(col: pl.Expr, string: str) -> pl.Expr:
     """The value starts with ``string``."""
     return col.str.starts_with(string)
 
 
-@_builtin("str_endswith", (), "str_endswith('{string}')")
+@_builtin("str_endswith")
 def str_endswith(col: pl.Expr, string: str) -> pl.Expr:
     """The value ends with ``string``."""
     return col.str.ends_with(string)
 
 
-@_builtin("str_length", (), "str_length")
+@_builtin("str_length")
 def str_length(col: pl.Expr, min_value: int | None = None, max_value: int | None = None,
                exact_value: int | None = None) -> pl.Expr:
     """Length in characters is ``exact_value``, or within ``[min_value, max_value]``."""

@@ -13,8 +13,9 @@ from typing import Any, Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_util import literal_series
-from dataqa.validation.registry import MapResult, register_check
+from dataqa.validation.backends.polars.checks.gx_util import literal_series
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import MapResult
 
 _PAIR_IGNORE = ("both_values_are_missing", "either_value_is_missing", "neither")
 _MULTI_IGNORE = ("all_values_are_missing", "any_value_is_missing", "never")
@@ -46,8 +47,7 @@ def _column_list(column_list: Sequence[str]) -> list[str]:
     return list(column_list)
 
 
-@register_check("expect_column_pair_values_a_to_be_greater_than_b",
-                error="{column_A} > {column_B}")
+@polars_check("expect_column_pair_values_a_to_be_greater_than_b")
 def a_greater_than_b(column_A: str, column_B: str, or_equal: bool | None = None,
                      ignore_row_if: str = "both_values_are_missing") -> MapResult:
     """``column_A > column_B`` (``>=`` with ``or_equal``); a missing side fails."""
@@ -56,7 +56,7 @@ def a_greater_than_b(column_A: str, column_B: str, or_equal: bool | None = None,
                      eligible=_pair_eligible(column_A, column_B, ignore_row_if))
 
 
-@register_check("expect_column_pair_values_to_be_equal", error="{column_A} == {column_B}")
+@polars_check("expect_column_pair_values_to_be_equal")
 def pair_equal(column_A: str, column_B: str,
                ignore_row_if: str = "both_values_are_missing") -> MapResult:
     """``column_A == column_B``; a missing side fails."""
@@ -64,7 +64,7 @@ def pair_equal(column_A: str, column_B: str,
                      eligible=_pair_eligible(column_A, column_B, ignore_row_if))
 
 
-@register_check("expect_column_pair_values_to_be_in_set", error="({column_A}, {column_B}) in {value_pairs_set}")
+@polars_check("expect_column_pair_values_to_be_in_set")
 def pair_in_set(column_A: str, column_B: str, value_pairs_set: Sequence[Sequence[Any]] | None = None,
                 ignore_row_if: str = "both_values_are_missing") -> MapResult:
     """The pair ``(column_A, column_B)`` is one of ``value_pairs_set`` (None matches null)."""
@@ -82,7 +82,7 @@ def pair_in_set(column_A: str, column_B: str, value_pairs_set: Sequence[Sequence
     return MapResult(valid=pl.any_horizontal(conds) if conds else pl.lit(False), eligible=eligible)
 
 
-@register_check("expect_multicolumn_sum_to_equal", error="sum of {column_list} equals {sum_total}")
+@polars_check("expect_multicolumn_sum_to_equal")
 def multicolumn_sum_equal(column_list: Sequence[str], sum_total: float,
                           ignore_row_if: str = "all_values_are_missing") -> MapResult:
     """The row-wise sum equals ``sum_total``; a missing value makes the sum missing (fails)."""
@@ -92,7 +92,7 @@ def multicolumn_sum_equal(column_list: Sequence[str], sum_total: float,
                      eligible=_multi_eligible(cols, ignore_row_if))
 
 
-@register_check("expect_compound_columns_to_be_unique", error="{column_list} unique together")
+@polars_check("expect_compound_columns_to_be_unique")
 def compound_columns_unique(column_list: Sequence[str],
                             ignore_row_if: str = "all_values_are_missing") -> MapResult:
     """No two evaluated rows share the same combination of values (missing equals missing)."""
@@ -104,8 +104,7 @@ def compound_columns_unique(column_list: Sequence[str],
     return MapResult(valid=dup.not_(), eligible=eligible)
 
 
-@register_check("expect_select_column_values_to_be_unique_within_record",
-                error="values of {column_list} differ within each row")
+@polars_check("expect_select_column_values_to_be_unique_within_record")
 def unique_within_record(column_list: Sequence[str],
                          ignore_row_if: str = "all_values_are_missing") -> MapResult:
     """All values of a row differ from each other (two missing values count as equal)."""

@@ -10,8 +10,9 @@ from typing import Any, Mapping, Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_util import between_evaluator, value_between
-from dataqa.validation.registry import AggResult, register_check
+from dataqa.validation.backends.polars.checks.gx_util import between_evaluator, value_between
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import AggResult
 
 
 def _require_int(name: str, value: Any) -> None:
@@ -25,7 +26,7 @@ def _constant(ok: bool, observed: Any) -> AggResult:
     return AggResult(exprs={}, evaluate=lambda _values: (ok, observed))
 
 
-@register_check("expect_table_row_count_to_equal", kind="table", error="row count equals {value}")
+@polars_check("expect_table_row_count_to_equal")
 def row_count_equal(schema: pl.Schema, value: int) -> AggResult:
     """The table has exactly ``value`` rows."""
     _require_int("value", value)
@@ -36,8 +37,7 @@ def row_count_equal(schema: pl.Schema, value: int) -> AggResult:
     return AggResult(exprs={"rows": pl.len()}, evaluate=evaluate)
 
 
-@register_check("expect_table_row_count_to_be_between", kind="table",
-                error="row count between {min_value} and {max_value}")
+@polars_check("expect_table_row_count_to_be_between")
 def row_count_between(schema: pl.Schema, min_value: int | None = None, max_value: int | None = None,
                       strict_min: bool = False, strict_max: bool = False) -> AggResult:
     """The row count is within the bounds (a missing bound is open)."""
@@ -51,15 +51,14 @@ def row_count_between(schema: pl.Schema, min_value: int | None = None, max_value
                      evaluate=between_evaluator("rows", min_value, max_value, strict_min, strict_max))
 
 
-@register_check("expect_table_column_count_to_equal", kind="table", error="column count equals {value}")
+@polars_check("expect_table_column_count_to_equal")
 def column_count_equal(schema: pl.Schema, value: int) -> AggResult:
     """The table has exactly ``value`` columns."""
     _require_int("value", value)
     return _constant(len(schema) == value, len(schema))
 
 
-@register_check("expect_table_column_count_to_be_between", kind="table",
-                error="column count between {min_value} and {max_value}")
+@polars_check("expect_table_column_count_to_be_between")
 def column_count_between(schema: pl.Schema, min_value: int | None = None,
                          max_value: int | None = None, strict_min: bool = False,
                          strict_max: bool = False) -> AggResult:
@@ -74,7 +73,7 @@ def column_count_between(schema: pl.Schema, min_value: int | None = None,
     return _constant(value_between(n, min_value, max_value, strict_min, strict_max), n)
 
 
-@register_check("expect_table_columns_to_match_set", kind="table", error="columns are {column_set}")
+@polars_check("expect_table_columns_to_match_set")
 def columns_match_set(schema: pl.Schema, column_set: Sequence[str] | None = None,
                       exact_match: bool | None = True) -> AggResult:
     """The column names equal ``column_set`` (any order); with ``exact_match=False`` the set
@@ -85,15 +84,14 @@ def columns_match_set(schema: pl.Schema, column_set: Sequence[str] | None = None
     return _constant(ok, actual)
 
 
-@register_check("expect_table_columns_to_match_ordered_list", kind="table",
-                error="columns are, in order, {column_list}")
+@polars_check("expect_table_columns_to_match_ordered_list")
 def columns_match_ordered_list(schema: pl.Schema, column_list: Sequence[str] | None = None) -> AggResult:
     """The column names, in order, equal ``column_list``."""
     actual = list(schema.names())
     return _constant(column_list is None or actual == list(column_list), actual)
 
 
-@register_check("expect_column_to_exist", kind="table", error="column {column} exists")
+@polars_check("expect_column_to_exist")
 def column_to_exist(schema: pl.Schema, column: str, column_index: int | None = None) -> AggResult:
     """``column`` is in the table (at position ``column_index`` when given)."""
     actual = list(schema.names())

@@ -15,8 +15,9 @@ from typing import Sequence
 
 import polars as pl
 
-from dataqa.validation.checks.gx_util import python_predicate
-from dataqa.validation.registry import MapResult, register_check
+from dataqa.validation.backends.polars.checks.gx_util import python_predicate
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import MapResult
 
 
 @lru_cache(maxsize=256)
@@ -45,19 +46,19 @@ def _regexes(regex_list: Sequence[str]) -> list[str]:
     return list(regex_list)
 
 
-@register_check("expect_column_values_to_match_regex", error="{column} matches {regex}")
+@polars_check("expect_column_values_to_match_regex")
 def match_regex(column: str, regex: str) -> MapResult:
     """Each value contains a match of ``regex``."""
     return MapResult(valid=regex_expr(column, regex))
 
 
-@register_check("expect_column_values_to_not_match_regex", error="{column} does not match {regex}")
+@polars_check("expect_column_values_to_not_match_regex")
 def not_match_regex(column: str, regex: str) -> MapResult:
     """No value contains a match of ``regex``."""
     return MapResult(valid=regex_expr(column, regex).not_())
 
 
-@register_check("expect_column_values_to_match_regex_list", error="{column} matches {regex_list}")
+@polars_check("expect_column_values_to_match_regex_list")
 def match_regex_list(column: str, regex_list: Sequence[str], match_on: str = "any") -> MapResult:
     """Each value matches any (``match_on="any"``) or all of the regexes."""
     exprs = [regex_expr(column, r) for r in _regexes(regex_list)]
@@ -68,8 +69,7 @@ def match_regex_list(column: str, regex_list: Sequence[str], match_on: str = "an
     raise ValueError("match_on must be either 'any' or 'all'")
 
 
-@register_check("expect_column_values_to_not_match_regex_list",
-                error="{column} matches none of {regex_list}")
+@polars_check("expect_column_values_to_not_match_regex_list")
 def not_match_regex_list(column: str, regex_list: Sequence[str]) -> MapResult:
     """No value matches any of the regexes."""
     exprs = [regex_expr(column, r) for r in _regexes(regex_list)]
@@ -91,7 +91,7 @@ def _is_json(value: str) -> bool:
         return False
 
 
-@register_check("expect_column_values_to_be_json_parseable", error="{column} is JSON")
+@polars_check("expect_column_values_to_be_json_parseable")
 def json_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
     """Each value is a string that parses with ``json.loads`` (GX: a non-string value fails)."""
     dtype = schema.get(column) if schema is not None else None
@@ -100,8 +100,7 @@ def json_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
     return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), _is_json))
 
 
-@register_check("expect_column_values_to_match_strftime_format",
-                error="{column} matches {strftime_format}")
+@polars_check("expect_column_values_to_match_strftime_format")
 def match_strftime_format(column: str, strftime_format: str,
                           schema: pl.Schema | None = None) -> MapResult:
     """Each value parses with ``datetime.strptime(value, strftime_format)``."""
@@ -178,7 +177,7 @@ def _dateutil_batch(s: pl.Series) -> pl.Series:
     return ok.set(s.is_null(), None)
 
 
-@register_check("expect_column_values_to_be_dateutil_parseable", error="{column} is a date")
+@polars_check("expect_column_values_to_be_dateutil_parseable")
 def dateutil_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
     """Each value parses with ``dateutil.parser.parse``."""
     _require_string(column, schema, "expect_column_values_to_be_dateutil_parseable")

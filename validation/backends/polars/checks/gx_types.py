@@ -15,7 +15,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import polars as pl
 
-from dataqa.validation.registry import AggResult, register_check
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import AggResult
 
 _Pred = Callable[[pl.DataType], bool]
 
@@ -108,14 +109,13 @@ def _type_check(schema: pl.Schema, column: str, names: Sequence[str] | None,
     return AggResult(exprs={}, evaluate=lambda _v: (ok, observed))
 
 
-@register_check("expect_column_values_to_be_of_type", kind="table", error="{column} is of type {type_}")
+@polars_check("expect_column_values_to_be_of_type")
 def of_type(schema: pl.Schema, column: str, type_: str | None, mostly: float | None = None) -> AggResult:
     """The column's dtype is ``type_``."""
     return _type_check(schema, column, None if type_ is None else [type_], mostly)
 
 
-@register_check("expect_column_values_to_be_in_type_list", kind="table",
-                error="{column} is one of the types {type_list}")
+@polars_check("expect_column_values_to_be_in_type_list")
 def in_type_list(schema: pl.Schema, column: str, type_list: Sequence[str] | None,
                  mostly: float | None = None) -> AggResult:
     """The column's dtype is one of ``type_list``."""

@@ -15,12 +15,13 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 import polars.selectors as cs
 
-from dataqa.validation.checks.pandera_builtin import target
+from dataqa.validation.backends.polars.checks.pandera_builtin import target
 from dataqa.validation.pandera_dtypes import dtype_matches, parse_dtype
-from dataqa.validation.registry import AggResult, MapResult, get_check, register_check
+from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.registry import POLARS, AggResult, MapResult, get_check, implementation
 
 
-@register_check("pandera.not_nullable", error="non-nullable column '{column}' contains null values")
+@polars_check("pandera.not_nullable")
 def not_nullable(column: str, coerce_to: str | None = None) -> MapResult:
     """No nulls; in a float column NaN counts as null too (pandera's ``check_nullable``)."""
     col = target(column, coerce_to)
@@ -43,7 +44,7 @@ def _duplicated(expr: pl.Expr, report_duplicates: str | None) -> pl.Expr:
     return dup
 
 
-@register_check("pandera.field_uniqueness", error="column '{column}' not unique")
+@polars_check("pandera.field_uniqueness")
 def field_uniqueness(column: str, coerce_to: str | None = None,
                      report_duplicates: str | None = None, nulls_distinct: bool = False) -> MapResult:
     """Duplicated values are failures. pandera's polars backend counts nulls as duplicates and
@@ -57,7 +58,7 @@ def field_uniqueness(column: str, coerce_to: str | None = None,
     return MapResult(valid=valid, eligible=pl.lit(True))
 
 
-@register_check("pandera.multiple_fields_uniqueness", error="columns {column_list} not unique")
+@polars_check("pandera.multiple_fields_uniqueness")
 def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: str | None = None) -> MapResult:
     """Dataframe-level ``unique: [a, b]``: rows whose combination of values repeats (nulls
     compare equal, in both pandera backends)."""
@@ -65,7 +66,7 @@ def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: st
     return MapResult(valid=_duplicated(row, report_duplicates).not_(), eligible=pl.lit(True))
 
 
-@register_check("pandera.coerce_dtype", error="could not coerce '{column}' to {dtype}")
+@polars_check("pandera.coerce_dtype")
 def coerce_dtype(column: str, dtype: str) -> MapResult:
     """``coerce: true``: rows whose non-null value does not cast to ``dtype``."""
     cast = pl.col(column).cast(parse_dtype(dtype), strict=False)
@@ -76,7 +77,7 @@ def _const(ok: bool, observed: Any) -> AggResult:
     return AggResult(exprs={}, evaluate=lambda _values: (ok, observed))
 
 
-@register_check("pandera.dtype", kind="table", error="expected column '{column}' to have type {dtype}")
+@polars_check("pandera.dtype")
 def dtype(schema: pl.Schema, column: str, dtype: str) -> AggResult:
     """The column's polars dtype is ``dtype``; the observed value is the actual dtype."""
     if column not in schema:
@@ -85,7 +86,7 @@ def dtype(schema: pl.Schema, column: str, dtype: str) -> AggResult:
     return _const(dtype_matches(parse_dtype(dtype), actual), str(actual))
 
 
-@register_check("pandera.column_in_dataframe", kind="table", error="column not in dataframe")
+@polars_check("pandera.column_in_dataframe")
 def column_in_dataframe(schema: pl.Schema, required: Sequence[str]) -> AggResult:
     """Every required column is present (pandera's ``COLUMN_NOT_IN_DATAFRAME``, one per missing
     column). Observed: the missing columns."""
@@ -93,7 +94,7 @@ def column_in_dataframe(schema: pl.Schema, required: Sequence[str]) -> AggResult
     return _const(not missing, missing)
 
 
-@register_check("pandera.column_in_schema", kind="table", error="column not in schema")
+@polars_check("pandera.column_in_schema")
 def column_in_schema(schema: pl.Schema, allowed: Sequence[str]) -> AggResult:
     """``strict: true``: no column outside the schema. Observed: every extra column (pandera
     stops at the first)."""
@@ -101,7 +102,7 @@ def column_in_schema(schema: pl.Schema, allowed: Sequence[str]) -> AggResult:
     return _const(not extra, extra)
 
 
-@register_check("pandera.column_ordered", kind="table", error="column out-of-order")
+@polars_check("pandera.column_ordered")
 def column_ordered(schema: pl.Schema, order: Sequence[str]) -> AggResult:
     """``ordered: true``: schema columns appear in the data in schema order. Observed: the first
     column found out of order, as pandera reports it."""
@@ -113,7 +114,7 @@ def column_ordered(schema: pl.Schema, order: Sequence[str]) -> AggResult:
     return _const(True, None)
 
 
-@register_check("pandera.unique_values_eq", kind="aggregate", error="unique_values_eq({values})")
+@polars_check("pandera.unique_values_eq")
 def unique_values_eq(column: str, values: Sequence[Any], coerce_to: str | None = None,
                      ignore_na: bool = True) -> AggResult:
     """The set of non-null values equals ``values`` exactly."""
@@ -127,18 +128,21 @@ def unique_values_eq(column: str, values: Sequence[Any], coerce_to: str | None =
                      evaluate=evaluate)
 
 
-@register_check("pandera.optional_column", kind="table", error="{check} on optional column {column}")
+@polars_check("pandera.optional_column")
 def optional_column(schema: pl.Schema, column: str, check: str, **kwargs: Any) -> AggResult:
     """Run map check ``check`` on a ``required: false`` column, or pass when the column is absent
     (pandera skips every check of an absent optional column)."""
     if column not in schema:
         return _const(True, "column absent (required: false)")
     cdef = get_check(check)
+    fn = implementation(POLARS, cdef.name)
+    if fn is None:
+        raise ValueError(f"check '{check}' has no polars implementation")
     if cdef.kind == "table":
-        return cdef.fn(schema, column=column, **kwargs)  # type: ignore[no-any-return]
+        return fn(schema, column=column, **kwargs)  # type: ignore[no-any-return]
     if cdef.kind == "aggregate":
-        return cdef.fn(column=column, **kwargs)  # type: ignore[no-any-return]
-    m: MapResult = cdef.fn(column=column, **kwargs)
+        return fn(column=column, **kwargs)  # type: ignore[no-any-return]
+    m: MapResult = fn(column=column, **kwargs)
     eligible = m.eligible if m.eligible is not None else pl.col(column).is_not_null()
     bad = eligible & m.valid.not_().fill_null(False)
     return AggResult(exprs={"unexpected": bad.sum(), "evaluated": eligible.sum()},
