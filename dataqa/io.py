@@ -8,6 +8,7 @@ same file. Failures, suspects and version diffs are reported by this id.
 from __future__ import annotations
 
 import glob
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,7 @@ from typing import Literal
 import polars as pl
 import pyarrow.parquet as pq
 
-from dataqa.errors import DuplicateIdError, FileFormatError, MissingColumnError
+from dataqa.errors import DuplicateIdError, FileFormatError, InputError, MissingColumnError
 
 Format = Literal["csv", "parquet", "jsonl"]
 
@@ -310,3 +311,30 @@ def write_dataset(df: pl.DataFrame, path: str | Path) -> None:
         df.write_parquet(path)
     else:
         df.write_ndjson(path)
+
+
+def ensure_writable(path: str | Path, option: str) -> None:
+    """Fail early, before any work, when an output file cannot be written.
+
+    ``option`` names the command-line option in the message (``--output``). An existing file
+    must be a writable file; a new one is probed by creating and removing it, which also
+    catches what permission bits cannot tell (root on a read-only mount, a missing folder).
+
+    Raises
+    ------
+    InputError
+        One line naming the option, the path and the reason.
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(f"{option} {p}: is a folder, not a file")
+        if p.exists():
+            if not os.access(p, os.W_OK):
+                raise InputError(f"{option} {p}: cannot write there (permission denied)")
+            return
+        with open(p, "x", encoding="utf-8"):
+            pass
+        p.unlink()
+    except OSError as exc:
+        raise InputError(f"{option} {p}: cannot write there ({exc.strerror or type(exc).__name__})") from None

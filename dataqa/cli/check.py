@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
+from dataqa.cli.exit_codes import exit_code_for, exit_code_for_error
 from dataqa.errors import DataqaError, InputError
+from dataqa.io import ensure_writable
 
 
 class OutputFormat(str, Enum):
@@ -42,7 +43,7 @@ def check(
     baseline_report: Annotated[Optional[Path], typer.Option("--baseline-report", help="A previous JSON report: split failing rows into new / still failing / fixed.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Like --baseline-report, against the report stored with this version.")] = None,
 ) -> None:
-    """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file."""
+    """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file, 7 a check could not be evaluated."""
     from dataqa.config import load_config
     from dataqa.validation.api import check_dataset
     from dataqa.validation.render import RENDERERS
@@ -50,6 +51,8 @@ def check(
     try:
         cfg = load_config()
         gate = (fail_on.value if fail_on else cfg.check.fail_on)
+        if output is not None:
+            ensure_writable(output, "--output")  # before the run, not after every check
         if baseline_report is not None and since is not None:
             raise InputError("give one baseline: --baseline-report FILE or --since VERSION, not both")
         if gate == "new" and baseline_report is None and since is None:
@@ -94,7 +97,7 @@ def check(
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        raise typer.Exit(int(ExitCode.CHECK_FAILURES if report.gate_closed(gate) else ExitCode.OK))
+        raise typer.Exit(int(exit_code_for(report, gate)))
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None
