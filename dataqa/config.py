@@ -112,6 +112,14 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    mlflow_uri: str | None = None
+    """MLflow tracking URI (``http://host:5000``, ``sqlite:///path.db``): when set, ``dataqa impact``
+    logs every version's retrain there (``--no-mlflow`` skips). Unset, ``--mlflow`` logs to a local
+    store in the workspace (``mlflow.db``, artifacts in ``mlruns/``)."""
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     """The whole ``dataqa.toml``; ``root`` is the folder it was found in."""
 
@@ -122,6 +130,7 @@ class ProjectConfig:
     label_studio: LabelStudioConfig = field(default_factory=LabelStudioConfig)
     noise: NoiseConfig = field(default_factory=NoiseConfig)
     app: AppConfig = field(default_factory=AppConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
     drift: dict[str, Any] = field(default_factory=dict)
     """``[drift]`` thresholds, e.g. ``psi = {warning = 0.1, failed = 0.25}`` (see README)."""
     workspace: str = ".dataqa"
@@ -187,7 +196,8 @@ def parse_config(path: Path) -> ProjectConfig:
         raise InputError(f"{path}: cannot read config: {exc}") from None
     src = str(path)
     sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
-                "label_studio": LabelStudioConfig, "noise": NoiseConfig, "app": AppConfig}
+                "label_studio": LabelStudioConfig, "noise": NoiseConfig, "app": AppConfig,
+                "tracking": TrackingConfig}
     unknown = set(raw) - set(sections) - {"workspace", "drift"}
     if unknown:
         raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
