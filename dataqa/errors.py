@@ -21,6 +21,8 @@ The tree::
         VersionNotFound
         ConcurrentWriteError          another writer committed first
         EvaluationIntegrityError      before/after would not be compared on the same rows
+      TrackingError                   MLflow refused to record the fix ledger (CLI exit 6)
+        TrackingUnreachable           no answer from the tracking server (CLI exit 4)
 
 Messages name the file, column, row or entry and say what to do next.
 They never contain secrets (Label Studio tokens).
@@ -159,6 +161,15 @@ class EvaluationIntegrityError(VersionStoreError):
     """Two models would not be compared on the same evaluation rows."""
 
 
+# --- tracking --------------------------------------------------------------
+class TrackingError(DataqaError):
+    """MLflow refused to record the fix ledger (or is not installed: ``pip install 'dataqa[mlflow]'``)."""
+
+
+class TrackingUnreachable(TrackingError):
+    """No answer from the MLflow tracking server; the message names the URI (credentials removed)."""
+
+
 __all__ = [
     "DataqaError",
     "InputError",
@@ -179,4 +190,6 @@ __all__ = [
     "VersionNotFound",
     "ConcurrentWriteError",
     "EvaluationIntegrityError",
+    "TrackingError",
+    "TrackingUnreachable",
 ]

@@ -22,9 +22,9 @@ class ExitCode(IntEnum):
     2: bad input or usage: missing/malformed data file, missing id column, bad option,
        an output that cannot be written
     3: bad suite file: unparsable, unknown check, invalid entry (found before any data is read)
-    4: a service (Label Studio) is unreachable
+    4: a service (Label Studio, the MLflow tracking server) is unreachable
     5: the version store refused the operation (nothing was written)
-    6: a service answered with an error (wrong token, deleted project)
+    6: a service answered with an error (wrong token, deleted project, MLflow refused a run)
     7: the suite could not be evaluated on this data: a check ended with outcome ``error``
        (a column the suite names is missing, a check crashed on these values)
     """
@@ -72,9 +72,9 @@ def exit_code_for_error(exc: BaseException) -> ExitCode:
     """Map a dataqa exception to the CLI exit code documented on ``ExitCode``."""
     if isinstance(exc, e.SuiteError):
         return ExitCode.SUITE_ERROR
-    if isinstance(exc, e.ServiceUnreachable):
+    if isinstance(exc, (e.ServiceUnreachable, e.TrackingUnreachable)):
         return ExitCode.SERVICE_UNREACHABLE
-    if isinstance(exc, e.LabelStudioError):
+    if isinstance(exc, (e.LabelStudioError, e.TrackingError)):
         return ExitCode.SERVICE_ERROR
     if isinstance(exc, e.VersionStoreError):
         return ExitCode.VERSION_STORE_ERROR
