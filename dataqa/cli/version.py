@@ -100,7 +100,7 @@ def show(version: Annotated[str, typer.Argument(help="v3, 3, head or head~1.")] 
         from dataqa.io import write_dataset
 
         s = open_store(store)
-        rec = s.show(version)
+        rec = s.resolve(version)
         typer.echo(json.dumps(rec.to_json(), indent=2))
         changes = s.changes(rec.id)
         if out:
@@ -172,28 +172,9 @@ def apply(
 ) -> None:
     """Apply a fix FILE as a new version."""
     def body() -> None:
-        import polars as pl
-
-        from dataqa.io import read_dataset
-        from dataqa.versions.fixes import read_changeset
-
-        s = open_store(store)
-        frame, _ = read_changeset(file) if file.suffix.lower() in (".parquet", ".pq") else (
-            read_dataset(file).collect(), {})
-        k = kind.value
-        if k == "auto":
-            cols = set(frame.columns)
-            k = "relabel" if {"kind", "new_label"} <= cols else "manual_edit" if {"column", "new"} <= cols else "drop"
         src = {"type": "user", "user": user} if user else None
-        if k == "relabel":
-            rec = s.apply_changeset(file, message=message, expected_parent=parent)
-        elif k == "drop":
-            ids = frame.get_column("row_id")
-            rec = s.drop_rows(ids, reason, message=message, reviewed=reviewed, source=src, expected_parent=parent)
-        else:
-            edits = frame.with_columns(pl.col("new").cast(pl.String))
-            rec = s.edit_cells(edits, message=message or f"{k} of {frame.height} cells from {file.name}",
-                               kind=k, source=src, expected_parent=parent)
+        rec = open_store(store).apply_file(file, kind.value, message=message, reason=reason, reviewed=reviewed,
+                                           source=src, expected_parent=parent)
         typer.echo(_line(rec))
         if rec.report.get("changeset"):
             r = rec.report
@@ -206,7 +187,5 @@ def apply(
 def sql(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None) -> None:
     """Print a DuckDB query that reads VERSION from the store's Parquet files (no dataqa needed)."""
     def body() -> None:
-        from dataqa.versions.recipe import duckdb_sql
-
-        typer.echo(duckdb_sql(open_store(store), version))
+        typer.echo(open_store(store).duckdb_sql(version))
     _run(body)

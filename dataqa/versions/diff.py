@@ -1,20 +1,20 @@
-"""Row-level differences between two versions, each changed cell naming the fix that changed it."""
+"""Row-level differences between two versions, each changed cell naming the fix that changed it.
+
+Above the repository (reads versions through it); below the ``VersionStore`` front.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import polars as pl
 
-from dataqa.versions.materialize import ROW_ID, last_cell_values, scan_changes, to_text
+from dataqa.versions.layout import ROW_ID, to_text
+from dataqa.versions.materialize import last_cell_values, scan_changes
+from dataqa.versions.repository import Repository
 
-if TYPE_CHECKING:  # pragma: no cover
-    from dataqa.versions.store import VersionStore
-
-DIFF_SCHEMA = ["row_id", "change", "column", "before", "after", "changed_by", "fix_kind", "message"]
+__all__ = ["diff"]
 
 
-def diff(store: "VersionStore", ref_a: str, ref_b: str) -> pl.DataFrame:
+def diff(store: Repository, ref_a: str, ref_b: str) -> pl.DataFrame:
     """What differs from version ``ref_a`` to ``ref_b``, one row per changed cell or row.
 
     Columns: ``row_id``; ``change`` (``cell``, ``dropped``, ``restored``); ``column`` (``*`` for

@@ -1,50 +1,34 @@
 """The fixes that make versions: import, cell edits, dropped rows, review changesets, rollback.
 
-Each fix is computed against the head *inside* the writer lock (``VersionStore.commit``), so the
-``old`` values it records are exactly the parent's.
+Above the repository: each fix is a function of a ``Repository`` that computes a ``PendingFix``
+against the head *inside* the writer lock (``Repository.commit``), so the ``old`` values it records
+are exactly the parent's. The ``VersionStore`` front (``store.py``) calls these; nothing here
+imports it.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
 import polars as pl
 
+from dataqa.changeset import KINDS, Changeset, read_changeset
 from dataqa.errors import InputError, MissingColumnError, VersionStoreError
 from dataqa.io import Dataset
 from dataqa.versions import _atomic
-from dataqa.versions.lineage import FixKind, REVIEWED_KINDS, VersionRecord, file_sha256, now_iso
-from dataqa.versions.materialize import ROW_ID, from_text, to_text
-from dataqa.versions.store import PendingFix, VersionStore
+from dataqa.versions.layout import (
+    BASE, ROW_ID, SPLIT, STORE_META, empty_changes, examples, from_text, to_text,
+)
+from dataqa.versions.lineage import REVIEWED_KINDS, FixKind, PendingFix, VersionRecord, file_sha256, now_iso
+from dataqa.versions.repository import Repository
+from dataqa.versions.split import make_split
 
-CHANGESET_KINDS = ("relabel", "confirmed", "unsure", "tie", "orphan")
-
-
-def _examples(s: pl.Series, n: int = 5) -> str:
-    return ", ".join(map(str, s.head(n).to_list())) + (" ..." if s.len() > n else "")
-
-
-def make_split(labels: pl.DataFrame, label: str, fraction: float, seed: int) -> pl.DataFrame:
-    """Stratified, seeded evaluation split: ``round(fraction * class size)`` rows of each class.
-
-    A class too small to give a row (``round`` to 0) stays wholly in training.
-    """
-    if not 0.0 < fraction < 1.0:
-        raise InputError(f"eval_fraction must be between 0 and 1 (exclusive), got {fraction}")
-    draw = np.random.default_rng(seed).random(labels.height)
-    k = pl.col("__draw").rank("ordinal").over(label)
-    return labels.with_columns(pl.Series("__draw", draw)).select(
-        ROW_ID,
-        pl.when(k <= (pl.len().over(label) * fraction).round()).then(pl.lit("eval"))
-        .otherwise(pl.lit("train")).alias("split"),
-    ).sort("split", ROW_ID)  # eval rows first, in their own row groups: lookups skip the train groups
+__all__ = ["add", "apply_changeset", "drop_rows", "edit_cells", "rollback"]
 
 
 def add(
-    store: VersionStore,
+    store: Repository,
     dataset: Dataset,
     name: str,
     *,
@@ -65,49 +49,44 @@ def add(
     MissingColumnError
         ``label_column`` is not in the data.
     """
-    store.path.mkdir(parents=True, exist_ok=True)
-    with _atomic.writer_lock(store.path / "lock"):
-        if (store.path / "HEAD").exists():
-            raise VersionStoreError(
-                f"{store.path}: the store already holds dataset '{store.meta['dataset']}'; "
-                "record changes as fixes, or use another store folder (--store DIR)"
-            )
-        cols = dataset.columns
-        if dataset.id_column is None and ROW_ID in cols:
-            raise InputError(
-                f"{dataset.path}: has a column named '{ROW_ID}'; pass --id {ROW_ID} if it identifies rows"
-            )
-        if label_column is not None and label_column not in cols:
-            raise MissingColumnError(
-                f"{dataset.path}: label column '{label_column}' not found; columns are {', '.join(cols)}",
-                label_column, cols,
-            )
+    cols = dataset.columns
+    if dataset.id_column is None and ROW_ID in cols:
+        raise InputError(
+            f"{dataset.path}: has a column named '{ROW_ID}'; pass --id {ROW_ID} if it identifies rows"
+        )
+    if label_column is not None and label_column not in cols:
+        raise MissingColumnError(
+            f"{dataset.path}: label column '{label_column}' not found; columns are {', '.join(cols)}",
+            label_column, cols,
+        )
+
+    def write_base() -> tuple[PendingFix, int, str]:
         lf = dataset.with_row_id(ROW_ID)
         if dataset.id_column is None:
             lf = lf.with_columns(pl.col(ROW_ID).cast(pl.Int64))
         lf = lf.select(ROW_ID, *[c for c in cols if c != ROW_ID])
-        base = store.path / "base.parquet"
+        base = store.path / BASE
         _atomic.sink_parquet(base, lf)
-        n_rows = pl.scan_parquet(base).select(pl.len()).collect().item()
+        n_rows = int(pl.scan_parquet(base).select(pl.len()).collect().item())
         if label_column is not None:
             labels = pl.scan_parquet(base).select(ROW_ID, label_column).collect()
-            _atomic.write_parquet(store.path / "split.parquet",
-                                  make_split(labels, label_column, eval_fraction, seed))
+            _atomic.write_parquet(store.path / SPLIT, make_split(labels, label_column, eval_fraction, seed))
         base_hash = file_sha256(base)
-        _atomic.write_json(store.path / "store.json", {
+        _atomic.write_json(store.path / STORE_META, {
             "format": 1, "dataset": name, "source_path": dataset.path, "id_column": dataset.id_column,
             "label_column": label_column, "eval_fraction": eval_fraction, "split_seed": seed,
             "base_sha256": base_hash, "created": now_iso(),
         })
-        rid = pl.scan_parquet(base).collect_schema()[ROW_ID]
-        cells, rows = store._empty_changes(rid)
+        cells, rows = empty_changes(store.row_id_dtype())
         fix = PendingFix(FixKind.IMPORT, True, source or {"type": "file", "path": dataset.path},
                          message or f"import {dataset.path}", cells, rows)
-        return store._write_version(1, None, fix, n_rows, base_hash)
+        return fix, n_rows, base_hash
+
+    return store.commit_import(write_base)
 
 
 def _cells_against(
-    store: VersionStore, head: VersionRecord, edits: pl.DataFrame, current: pl.DataFrame | None = None
+    store: Repository, head: VersionRecord, edits: pl.DataFrame, current: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, int]:
     """Validate ``row_id, column, new`` edits against the head; add ``old``; drop no-op edits.
 
@@ -128,7 +107,7 @@ def _cells_against(
                      pl.col("new") if edits.schema["new"] == pl.String else to_text(pl.col("new"), edits.schema["new"]))
     dup = e.filter(pl.struct(ROW_ID, "column").is_duplicated())
     if dup.height:
-        raise InputError(f"cell edits set the same cell twice: row_id {_examples(dup[ROW_ID].unique())}")
+        raise InputError(f"cell edits set the same cell twice: row_id {examples(dup[ROW_ID].unique())}")
     columns = sorted(e["column"].unique().to_list())
     if e.is_empty():  # nothing to edit; the commit then refuses an empty fix
         return e.with_columns(pl.lit(None, pl.String).alias("old")).select(ROW_ID, "column", "old", "new"), 0
@@ -138,7 +117,7 @@ def _cells_against(
         bad = part.filter(pl.col("__v").is_null() & pl.col("new").is_not_null())
         if bad.height:
             raise InputError(f"cell edits: value {bad['new'][0]!r} is not a valid {schema[col]} for column "
-                             f"'{col}' (row_id {_examples(bad[ROW_ID])})")
+                             f"'{col}' (row_id {examples(bad[ROW_ID])})")
         parts.append(part.with_columns(to_text(pl.col("__v"), schema[col]).alias("new")).drop("__v"))
     e = pl.concat(parts)
     ids = e[ROW_ID].unique()
@@ -151,13 +130,13 @@ def _cells_against(
     if missing.len():
         raise VersionStoreError(
             f"{store.path}: {missing.len()} row_id(s) are not in {head.id} (never imported, or dropped): "
-            f"{_examples(missing)}; nothing was written")
+            f"{examples(missing)}; nothing was written")
     changed = out.filter(~pl.col("old").eq_missing(pl.col("new")))
     return changed.select(ROW_ID, "column", "old", "new").sort(ROW_ID, "column"), out.height - changed.height
 
 
 def edit_cells(
-    store: VersionStore, edits: pl.DataFrame, *, message: str, kind: FixKind | str = FixKind.MANUAL_EDIT,
+    store: Repository, edits: pl.DataFrame, *, message: str, kind: FixKind | str = FixKind.MANUAL_EDIT,
     source: dict[str, Any] | None = None, reviewed: bool | None = None, expected_parent: str | None = None,
 ) -> VersionRecord:
     """Commit cell edits (``row_id, column, new``) as a ``repair`` or ``manual_edit`` version.
@@ -170,7 +149,7 @@ def edit_cells(
 
     def build(head: VersionRecord) -> PendingFix:
         cells, no_ops = _cells_against(store, head, edits)
-        _, rows = store._empty_changes(cells.schema[ROW_ID])
+        _, rows = empty_changes(cells.schema[ROW_ID])
         return PendingFix(kind, is_reviewed, source or {"type": "user"}, message, cells, rows,
                           report={"unchanged_edits": no_ops})
 
@@ -178,19 +157,19 @@ def edit_cells(
 
 
 def drop_rows(
-    store: VersionStore, row_ids: Sequence[Any] | pl.Series, reason: str, *, message: str | None = None,
+    store: Repository, row_ids: Sequence[Any] | pl.Series, reason: str, *, message: str | None = None,
     source: dict[str, Any] | None = None, reviewed: bool = False, expected_parent: str | None = None,
 ) -> VersionRecord:
     """Commit a version without the given rows (automated unless ``reviewed``)."""
     def build(head: VersionRecord) -> PendingFix:
-        rid = pl.scan_parquet(store.path / "base.parquet").collect_schema()[ROW_ID]
+        rid = store.row_id_dtype()
         ids = pl.Series(ROW_ID, list(row_ids)).cast(rid).unique(maintain_order=True)
         present = store.checkout(head.id, row_ids=ids).select(ROW_ID)
         missing = ids.to_frame().join(present.collect(), on=ROW_ID, how="anti")[ROW_ID]
         if missing.len():
             raise VersionStoreError(f"{store.path}: cannot drop {missing.len()} row_id(s) not in {head.id}: "
-                                    f"{_examples(missing)}; nothing was written")
-        cells, _ = store._empty_changes(rid)
+                                    f"{examples(missing)}; nothing was written")
+        cells, _ = empty_changes(rid)
         rows = ids.to_frame().with_columns(pl.lit("drop").alias("op"), pl.lit(reason).alias("reason"))
         return PendingFix(FixKind.DROP, reviewed, source or {"type": "user"},
                           message or f"drop {ids.len()} rows: {reason}", cells, rows)
@@ -198,20 +177,8 @@ def drop_rows(
     return store.commit(build, expected_parent=expected_parent)
 
 
-def read_changeset(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """A review changeset (Parquet or CSV) and its ``dataqa`` metadata (empty for CSV)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such changeset file")
-    if p.suffix.lower() in (".parquet", ".pq"):
-        meta = pl.read_parquet_metadata(p).get("dataqa")
-        return pl.read_parquet(p), json.loads(meta) if meta else {}
-    # every column as text: row ids are cast to the store's id type when applied
-    return pl.read_csv(p, infer_schema_length=0), {}
-
-
 def apply_changeset(
-    store: VersionStore, changeset: str | Path | pl.DataFrame, *, message: str | None = None,
+    store: Repository, changeset: Changeset | str | Path | pl.DataFrame, *, message: str | None = None,
     metadata: dict[str, Any] | None = None, source: dict[str, Any] | None = None,
     expected_parent: str | None = None,
 ) -> VersionRecord:
@@ -219,12 +186,15 @@ def apply_changeset(
 
     ``confirmed``/``unsure``/``tie``/``orphan`` rows are counted in the record's report, not
     applied. A relabel whose ``old_label`` is no longer the row's label (changed since the
-    export) is skipped and reported as ``stale``.
+    export) is skipped and reported as ``stale``. ``changeset``: a :class:`~dataqa.changeset.Changeset`,
+    a file in the changeset contract (Parquet, or CSV with its sidecar), or a bare frame plus
+    ``metadata``; ``metadata`` overrides the changeset's own.
     """
     if isinstance(changeset, pl.DataFrame):
         cs, meta = changeset, dict(metadata or {})
     else:
-        cs, meta = read_changeset(changeset)
+        read = changeset if isinstance(changeset, Changeset) else read_changeset(changeset)
+        cs, meta = read.frame, {**read.meta, **(metadata or {})}
     for col in (ROW_ID, "kind", "new_label"):
         if col not in cs.columns:
             raise MissingColumnError(f"changeset: column '{col}' is missing (columns: {', '.join(cs.columns)})",
@@ -232,7 +202,7 @@ def apply_changeset(
     label = meta.get("label_column") or store.meta.get("label_column")
     if not label:
         raise VersionStoreError(f"{store.path}: the changeset names no label_column and the store has none")
-    counts = {k: int((cs["kind"] == k).sum()) for k in CHANGESET_KINDS}
+    counts = {k: int((cs["kind"] == k).sum()) for k in KINDS}
     relabel = cs.filter(pl.col("kind") == "relabel")
     names = relabel.get_column("annotators", default=pl.Series([], dtype=pl.String)).cast(pl.String)
     each = names.str.split(",").explode().str.strip_chars()
@@ -241,7 +211,7 @@ def apply_changeset(
     project = meta.get("project") or (str(projects[0]) if projects else None)
 
     def build(head: VersionRecord) -> PendingFix:
-        rid = pl.scan_parquet(store.path / "base.parquet").collect_schema()[ROW_ID]
+        rid = store.row_id_dtype()
         rel = relabel.with_columns(pl.col(ROW_ID).cast(rid))
         stale = pl.Series(ROW_ID, [], dtype=rid)
         current = store.checkout(head.id, row_ids=rel[ROW_ID]).select(ROW_ID, label).collect()
@@ -253,7 +223,7 @@ def apply_changeset(
             rel = rel.filter(~is_stale)
         edits = rel.select(ROW_ID, pl.lit(label).alias("column"), pl.col("new_label").cast(pl.String).alias("new"))
         cells, no_ops = _cells_against(store, head, edits, current)
-        _, rows = store._empty_changes(rid)
+        _, rows = empty_changes(rid)
         report = {"changeset": counts, "applied": cells.height, "already_so": no_ops,
                   "stale": stale.len(), "stale_rows": stale.head(20).to_list(),
                   "changeset_version": meta.get("version"), "label_column": label}
@@ -266,7 +236,7 @@ def apply_changeset(
 
 
 def rollback(
-    store: VersionStore, ref: str, *, message: str | None = None, source: dict[str, Any] | None = None,
+    store: Repository, ref: str, *, message: str | None = None, source: dict[str, Any] | None = None,
     expected_parent: str | None = None,
 ) -> VersionRecord:
     """Commit a new version whose content equals version ``ref`` (history is kept)."""
@@ -282,7 +252,7 @@ def rollback(
 
         cells = (latent(head.id, "old").join(latent(target.id, "new"), on=[ROW_ID, "column"])
                  .filter(~pl.col("old").eq_missing(pl.col("new"))).sort(ROW_ID, "column").collect()
-                 if columns else store._empty_changes(schema[ROW_ID])[0])
+                 if columns else empty_changes(schema[ROW_ID])[0])
         gone_now, gone_then = store.dropped(head.id).to_frame(), store.dropped(target.id).to_frame()
         rows = pl.concat([
             gone_now.join(gone_then, on=ROW_ID, how="anti").with_columns(pl.lit("restore").alias("op")),

@@ -1,14 +1,22 @@
-"""Lineage records: what every version is, where it came from, and how to reproduce it."""
+"""Lineage records: what every version is (``VersionRecord``), and a fix about to become one
+(``PendingFix``).
+
+At the bottom of ``dataqa.versions`` beside ``layout.py`` (imports nothing from the package): the
+guard, the repository and the fixes all speak these types.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import platform
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 
 class FixKind(str, Enum):
@@ -91,6 +99,23 @@ class VersionRecord:
         return cls(**d)
 
 
+@dataclass
+class PendingFix:
+    """A fix computed against the head, before it is written.
+
+    ``cells``: row_id, column, old, new (text); ``rows``: row_id, op, reason.
+    """
+
+    kind: FixKind
+    reviewed: bool
+    source: dict[str, Any]
+    message: str
+    cells: pl.DataFrame
+    rows: pl.DataFrame
+    report: dict[str, Any] = field(default_factory=dict)
+    rollback_of: str | None = None
+
+
 def now_iso() -> str:
     """UTC time, ISO 8601 to the second."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -118,8 +143,6 @@ _PACKAGES = ("dataqa", "polars", "scikit-learn", "cleanlab", "pyarrow", "numpy")
 
 def environment() -> dict[str, str]:
     """Versions of the packages that decide the numbers (recorded with every version/retrain)."""
-    import platform
-
     out = {"python": platform.python_version()}
     for name in _PACKAGES:
         try:

@@ -20,7 +20,7 @@ from typing import Sequence
 
 import polars as pl
 
-from dataqa.versions.layout import CELL_SCHEMA, ROW_ID, ROWS_SCHEMA, from_text, to_text  # noqa: F401  (to_text: until the move is done)
+from dataqa.versions.layout import CELL_SCHEMA, ROW_ID, ROWS_SCHEMA, from_text
 
 __all__ = ["apply_cells", "dropped_rows", "last_cell_values", "materialize", "scan_changes"]
 

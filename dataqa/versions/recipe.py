@@ -2,18 +2,17 @@
 
 ``duckdb_sql(store, "v3")`` writes out the recipe of ``README.md`` for one version: the base
 snapshot, the last edit of each cell up to that version, minus the rows dropped by then.
+Above the repository; below the ``VersionStore`` front.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import polars as pl
 
-from dataqa.versions.materialize import ROW_ID
+from dataqa.versions.layout import ROW_ID
+from dataqa.versions.repository import Repository
 
-if TYPE_CHECKING:  # pragma: no cover
-    from dataqa.versions.store import VersionStore
+__all__ = ["duckdb_sql"]
 
 _DUCK_TYPES = {
     pl.Int8: "TINYINT", pl.Int16: "SMALLINT", pl.Int32: "INTEGER", pl.Int64: "BIGINT",
@@ -32,7 +31,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def duckdb_sql(store: "VersionStore", ref: str = "head") -> str:
+def duckdb_sql(store: Repository, ref: str = "head") -> str:
     """A DuckDB query returning version ``ref`` (rows unordered: ``ORDER BY row_id`` if needed)."""
     rec = store.resolve(ref)
     schema = store.checkout(rec.id).collect_schema()
