@@ -151,6 +151,11 @@ def _classic(url: str, settings: dict[str, str]) -> SparkSession:
     java_opts = f"-Dlog4j2.configurationFile=file:{props}"
     for k in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
         settings[k] = f"{java_opts} {settings[k]}" if k in settings else java_opts
+    host = urlsplit(url).hostname if url.startswith("spark://") else "localhost"
+    if url.startswith("local") or host in ("127.0.0.1", "localhost"):
+        # a machine-local run needs no network interface (and none is exposed)
+        settings.setdefault("spark.driver.host", "127.0.0.1")
+        settings.setdefault("spark.driver.bindAddress", "127.0.0.1")
     conf = SparkConf(loadDefaults=False).setMaster(url)
     for k, v in settings.items():
         conf.set(k, v)
