@@ -1,0 +1,283 @@
+"""The Spark backend: every check compiled into ``pyspark.sql.Column`` expressions, evaluated in two jobs.
+
+For all checks of all suites together::
+
+    work = data.select(*, row_id, idx, <one boolean flag per row check>)      # no job: a plan
+    job 1: work.agg(count, <evaluated and failing count per map check>, <every aggregate>,
+                    <failing count per aggregate check with row flags>)       # one row to the driver
+    job 2 (only when a check failed): work.where(<any failing flag>)
+              -> one row per (failing row, check): row_id, position, check, value as text
+              -> first N per check by position (a window), collected; with ``failures_path``,
+                 all of them written as Parquet by the executors
+
+Counts are exact and come from job 1; the table is never collected to the driver. On Spark,
+``failures_path`` is a directory of Parquet files (one per partition), readable as one table. Checks that
+compare a row with others (duplicates, order) are window functions inside the same plan. A
+check whose expression Spark cannot analyse becomes outcome ``error`` without stopping the
+others; a job that fails at run time is retried without the checks that fail alone. External
+checks (GX on Spark) run on just their columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import polars as pl
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from dataqa.validation.backends.base import FAILURE_COLUMNS, Compiled, Evaluated, check_kwargs, compile_with
+from dataqa.validation.backends.spark import checks as _checks  # noqa: F401  (registers the implementations)
+from dataqa.validation.backends.spark.checks.common import col
+from dataqa.validation.backends.spark.checks.implement import SPARK
+from dataqa.validation.backends.spark.checks.pandera import polars_dtype
+from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors, spark_message
+from dataqa.validation.model import CheckSpec
+from dataqa.validation.registry import IDX, N_ROWS, ROW_ID, CheckDef
+
+_KEY, _VALUE, _RANK = "__dataqa_check__", "__dataqa_value__", "__dataqa_rank__"
+
+
+class SparkBackend:
+    """The ``Backend`` for a ``SparkDataset`` (``backends.spark.reader.read_spark_dataset``)."""
+
+    name = SPARK
+
+    def __init__(self, dataset: SparkDataset) -> None:
+        self.dataset = dataset
+        self.path = dataset.path
+        self.id_column = dataset.id_column
+        self.schema = {f.name: f.dataType for f in dataset.df.schema.fields if f.name != POSITION_COLUMN}
+
+    def columns(self) -> list[str]:
+        return list(self.schema)
+
+    def row_id_dtype(self) -> pl.DataType:
+        if self.id_column:
+            return polars_dtype(self.schema[self.id_column])
+        return pl.Int64()
+
+    def compile(self, decl: CheckDef, impl: Callable[..., Any], spec: CheckSpec, index: int) -> Compiled:
+        if getattr(impl, "external_runner", False):  # a GX type run by GX on Spark
+            return Compiled(index, spec, "external", external=impl)
+        return compile_with(decl, impl, spec, index, self.schema)
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def _base(self) -> DataFrame:
+        df = self.dataset.df
+        rid = col(self.id_column) if self.id_column else F.col(POSITION_COLUMN)
+        return df.select(*[col(c) for c in self.schema], F.col(POSITION_COLUMN).alias(IDX), rid.alias(ROW_ID))
+
+    def evaluate(self, compiled: Sequence[Compiled], *, max_failures: int | None,
+                 failures_path: str | None) -> tuple[int, dict[int, Evaluated]]:
+        base = self._base()
+        out: dict[int, Evaluated] = {}
+        in_query = [c for c in compiled if c.kind != "external"]
+        # analysis errors (a type mismatch...) are raised when the plan is built: find them per check
+        ok: list[Compiled] = []
+        for c in in_query:
+            try:
+                base.select("*", *_flag_columns([c])).agg(*_agg_columns([c]))  # plan only, no job
+                ok.append(c)
+            except Exception as exc:  # noqa: BLE001 - whatever Spark raises becomes the message
+                out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+        scalars = self._aggregate(base, ok, out)
+        row_count = int(scalars[N_ROWS])
+        ok = [c for c in ok if c.index not in out]
+        for c in ok:
+            out[c.index] = _answer(c, scalars)
+        failing = [c for c in ok if c.has_flag and (out[c.index].unexpected or 0) > 0
+                   and not (c.agg is not None and _agg_passes(c, out[c.index]))]
+        if failing:
+            frames = self._failing_rows(base, failing, max_failures, failures_path)
+            for c in failing:
+                out[c.index].failing = frames.get(c.index)
+        elif failures_path is not None:
+            _empty_failures_file(failures_path, self.row_id_dtype())
+        for c in compiled:
+            if c.kind == "external":
+                try:
+                    out[c.index] = self._run_external(c, base)
+                except Exception as exc:  # noqa: BLE001 - GX failing: that check's error
+                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+        return row_count, out
+
+    def _aggregate(self, base: DataFrame, checks: list[Compiled], out: dict[int, Evaluated]) -> dict[str, Any]:
+        """Job 1: the row count and every check's counts and aggregates, in one row."""
+        work = base.select("*", *_flag_columns(checks))
+        try:
+            with spark_errors(self.path):
+                row = work.agg(F.count(F.lit(1)).alias(N_ROWS), *_agg_columns(checks)).first()
+        except Exception:
+            # a run-time failure (a bad cast under ANSI...): read errors surface on a bare count;
+            # otherwise find the checks that fail alone and run the others together again
+            with spark_errors(self.path):
+                base.agg(F.count(F.lit(1))).first()
+            bad = []
+            for c in checks:
+                try:
+                    base.select("*", *_flag_columns([c])).agg(*_agg_columns([c])).first()
+                except Exception as exc:  # noqa: BLE001
+                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+                    bad.append(c)
+            if not bad:
+                raise
+            return self._aggregate(base, [c for c in checks if c not in bad], out)
+        assert row is not None
+        return row.asDict()
+
+    def _failing_rows(self, base: DataFrame, checks: list[Compiled], max_failures: int | None,
+                      failures_path: str | None) -> dict[int, pl.DataFrame]:
+        """Job 2: the failing rows, one row per (row, check); the first ``max_failures`` per check
+        collected, all of them written to ``failures_path``."""
+        work = base.select("*", *_flag_columns(checks))
+        entries = [F.when(F.col(c.flag), F.struct(F.lit(c.index).alias("k"), _value(c).alias("v")))
+                   for c in checks]
+        long = (work.where(_any([F.col(c.flag) for c in checks]))
+                .select(ROW_ID, IDX, F.explode(F.array(*entries)).alias("f"))
+                .where(F.col("f").isNotNull())
+                .select(ROW_ID, IDX, F.col("f.k").alias(_KEY), F.col("f.v").alias(_VALUE)))
+        if failures_path is not None:
+            self._write_failures(long, checks, failures_path)
+        if max_failures is not None:
+            rank = F.row_number().over(Window.partitionBy(_KEY).orderBy(IDX))
+            long = long.select("*", rank.alias(_RANK)).where(F.col(_RANK) <= max_failures)
+        with spark_errors(self.path):
+            table = pl.from_arrow(long.select(ROW_ID, IDX, _KEY, _VALUE).toArrow())
+        assert isinstance(table, pl.DataFrame)
+        table = table.sort(IDX)
+        return {int(k): part.select(pl.col(ROW_ID), pl.col(_VALUE).alias("failure_case"))
+                for (k,), part in table.partition_by(_KEY, as_dict=True).items()}
+
+    def _write_failures(self, long: DataFrame, checks: list[Compiled], path: str) -> None:
+        def lookup(values: dict[int, str]) -> Column:
+            pairs: list[Column] = []
+            for k, v in values.items():
+                pairs += [F.lit(k), F.lit(v)]
+            return F.create_map(*pairs)[F.col(_KEY)]
+
+        table = long.select(
+            F.col(ROW_ID), lookup({c.index: c.spec.suite_file for c in checks}).alias("suite_file"),
+            lookup({c.index: c.spec.display for c in checks}).alias("check"),
+            lookup({c.index: ",".join(c.spec.columns) for c in checks}).alias("column"),
+            F.col(_VALUE).alias("failure_case"))
+        with spark_errors(self.path):
+            table.write.mode("overwrite").parquet(path)
+        local = Path(path)
+        if local.is_dir():  # Hadoop's checksum and marker files would confuse other readers
+            for extra in [*local.glob(".*.crc"), local / "_SUCCESS"]:
+                extra.unlink(missing_ok=True)
+
+    def _run_external(self, c: Compiled, base: DataFrame) -> Evaluated:
+        assert c.external is not None
+        cols = [x for x in c.spec.columns if x in self.schema]
+        if not cols or c.spec.kwargs.get("row_condition") is not None:
+            cols = list(self.schema)
+        frame = base.select(*[col(x) for x in cols], F.col(IDX))
+        res = c.external(frame, **check_kwargs(c.spec, c.external))
+        part = None
+        if res.unexpected_index:
+            rows = base.where(F.col(IDX).isin(list(res.unexpected_index))).select(
+                ROW_ID, IDX, _default_value(c.spec).alias("failure_case"))
+            with spark_errors(self.path):
+                got = pl.from_arrow(rows.toArrow())
+            assert isinstance(got, pl.DataFrame)
+            part = got.sort(IDX).select(ROW_ID, "failure_case")
+        return Evaluated(external=res, failing=part)
+
+
+def _any(flags: list[Column]) -> Column:
+    out = flags[0]
+    for f in flags[1:]:
+        out = out | f
+    return out
+
+
+def _eligible(c: Compiled) -> Column:
+    assert c.map is not None
+    if c.map.eligible is not None:
+        return F.coalesce(c.map.eligible, F.lit(False))
+    cols = c.spec.columns
+    if not cols:
+        return F.lit(True)
+    return _all([col(x).isNotNull() for x in cols])
+
+
+def _all(exprs: list[Column]) -> Column:
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = out & e
+    return out
+
+
+def _flag(c: Compiled) -> Column:
+    if c.kind == "map":
+        assert c.map is not None
+        return _eligible(c) & ~F.coalesce(c.map.valid, F.lit(False))
+    assert c.agg is not None and c.agg.unexpected is not None
+    return F.coalesce(c.agg.unexpected, F.lit(False))
+
+
+def _flag_columns(checks: Sequence[Compiled]) -> list[Column]:
+    out = []
+    for c in checks:
+        if c.has_flag:
+            out.append(_flag(c).alias(c.flag))
+        if c.kind == "map":
+            out.append(_eligible(c).alias(c.evaluated))
+    return out
+
+
+def _agg_columns(checks: Sequence[Compiled]) -> list[Column]:
+    out: list[Column] = []
+    for c in checks:
+        if c.has_flag:
+            out.append(F.sum(F.col(c.flag).cast("long")).alias(f"{c.flag}_n"))
+        if c.kind == "map":
+            out.append(F.sum(F.col(c.evaluated).cast("long")).alias(f"{c.evaluated}_n"))
+        elif c.agg is not None:
+            out += [e.alias(c.agg_name(k)) for k, e in c.agg.exprs.items()]
+    return out
+
+
+def _answer(c: Compiled, scalars: dict[str, Any]) -> Evaluated:
+    unexpected = int(scalars.get(f"{c.flag}_n") or 0) if c.has_flag else None
+    if c.kind == "map":
+        return Evaluated(evaluated=int(scalars.get(f"{c.evaluated}_n") or 0), unexpected=unexpected)
+    assert c.agg is not None
+    return Evaluated(values={k: scalars[c.agg_name(k)] for k in c.agg.exprs}, unexpected=unexpected)
+
+
+def _agg_passes(c: Compiled, ev: Evaluated) -> bool:
+    assert c.agg is not None and ev.values is not None
+    try:
+        return bool(c.agg.evaluate(ev.values)[0])
+    except Exception:  # noqa: BLE001 - the orchestration reports evaluate() errors
+        return True
+
+
+def _default_value(spec: CheckSpec) -> Column:
+    cols = spec.columns
+    if len(cols) == 1:
+        return col(cols[0]).cast("string")
+    if not cols:
+        return F.lit(None).cast("string")
+    return F.concat_ws(", ", *[F.concat(F.lit(f"{x}="), F.coalesce(col(x).cast("string"), F.lit("null")))
+                              for x in cols])
+
+
+def _value(c: Compiled) -> Column:
+    if c.map is not None and c.map.value is not None:
+        return c.map.value.cast("string")
+    return _default_value(c.spec)
+
+
+def _empty_failures_file(path: str, id_dtype: pl.DataType) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(schema={ROW_ID: id_dtype, **{k: pl.String for k in FAILURE_COLUMNS[1:]}}).write_parquet(target)
+
+
+__all__ = ["SparkBackend"]
