@@ -11,7 +11,7 @@ dataframe-level failures have column ``None``; a failure with no row has row ``N
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 
@@ -52,10 +52,12 @@ def run_dataqa(suite: Suite, df: pl.DataFrame, tmp: Path) -> SuiteReport:
     return run_suites(read_dataset(path), [suite])
 
 
-def dataqa_failures(suite: Suite, df: pl.DataFrame, tmp: Path) -> set[Failure]:
+def dataqa_failures(suite: Suite, df: pl.DataFrame, tmp: Path,
+                    run: Callable[[Suite, pl.DataFrame, Path], SuiteReport] = run_dataqa) -> set[Failure]:
     """dataqa's failing (column, check, row) for ``suite`` on ``df`` (warnings excluded, as
-    pandera only warns for ``raise_warning`` checks)."""
-    report = run_dataqa(suite, df, tmp)
+    pandera only warns for ``raise_warning`` checks); ``run`` picks the backend (polars by
+    default; ``tests/spark`` passes the Spark one)."""
+    report = run(suite, df, tmp)
     out: set[Failure] = set()
     rows = report.failures
     missing = {c for spec, res in zip(suite.checks, report.checks)

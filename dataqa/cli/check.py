@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -42,6 +42,11 @@ def check(
     version: Annotated[Optional[str], typer.Option("--version", help="Check this version of the store (v3, head) instead of DATA; its report is stored with it.")] = None,
     baseline_report: Annotated[Optional[Path], typer.Option("--baseline-report", help="A previous JSON report: split failing rows into new / still failing / fixed.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Like --baseline-report, against the report stored with this version.")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="polars (default) or spark; default from [engine] name in dataqa.toml.")] = None,
+    spark_master: Annotated[Optional[str], typer.Option("--spark-master", help="Spark master: local[*] (default), spark://HOST:PORT or sc://HOST:PORT.")] = None,
+    spark_conf: Annotated[Optional[list[str]], typer.Option("--spark-conf", help="Spark setting KEY=VALUE; repeatable.")] = None,
+    failures: Annotated[Optional[Path], typer.Option("--failures", help="Write every failing row (row id, suite, check, column, value) here as Parquet.")] = None,
+    max_failures: Annotated[Optional[int], typer.Option("--max-failures", min=0, help="Keep at most N failing rows per check in the report (counts stay exact).")] = None,
 ) -> None:
     """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file, 7 a check could not be evaluated."""
     from dataqa.config import load_config
@@ -76,6 +81,9 @@ def check(
         ) if version is not None else check_dataset(
             data_path,
             suites,
+            **_engine_options(cfg, engine, spark_master, spark_conf),
+            max_failures=max_failures,
+            failures_path=failures,
             id_column=id_column or (cfg.dataset.id_column if data is None else None),
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
             reference=reference or (cfg.resolve(cfg.dataset.reference) if data is None else None),
@@ -101,3 +109,18 @@ def check(
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None
+
+
+def _engine_options(cfg: Any, engine: str | None, master: str | None,
+                    conf: list[str] | None) -> dict[str, Any]:
+    """``--engine``/``--spark-master``/``--spark-conf``, falling back to ``[engine]`` of dataqa.toml."""
+    section = getattr(cfg, "engine", None)
+    settings: dict[str, str] = dict(getattr(section, "conf", None) or {})
+    for item in conf or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--spark-conf expects KEY=VALUE, got '{item}'")
+        settings[key.strip()] = value.strip()
+    return {"engine": engine or getattr(section, "name", None),
+            "spark_master": master or getattr(section, "master", None),
+            "spark_conf": settings or None}

@@ -79,7 +79,7 @@ class SparkBackend:
         ok: list[Compiled] = []
         for c in in_query:
             try:
-                base.select("*", *_flag_columns([c])).agg(*_agg_columns([c]))  # plan only, no job
+                base.select("*", *_flag_columns([c])).agg(F.count(F.lit(1)), *_agg_columns([c]))  # plan only, no job
                 ok.append(c)
             except Exception as exc:  # noqa: BLE001 - whatever Spark raises becomes the message
                 out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
@@ -118,7 +118,7 @@ class SparkBackend:
             bad = []
             for c in checks:
                 try:
-                    base.select("*", *_flag_columns([c])).agg(*_agg_columns([c])).first()
+                    base.select("*", *_flag_columns([c])).agg(F.count(F.lit(1)), *_agg_columns([c])).first()
                 except Exception as exc:  # noqa: BLE001
                     out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
                     bad.append(c)
