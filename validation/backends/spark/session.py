@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from pathlib import Path
 from typing import IO, Mapping
@@ -145,6 +146,9 @@ def _probe(url: str) -> None:
 
 
 def _classic(url: str, settings: dict[str, str]) -> SparkSession:
+    # Python workers (pandas UDFs of the checks) must run this interpreter, which has pandas and
+    # pyarrow; Spark's default is whatever "python3" is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     logs = log_dir()
     props = logs / "log4j2.properties"
     props.write_text(_LOG4J2.format(log=logs / "spark.log"), encoding="utf-8")
