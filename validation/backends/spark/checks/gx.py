@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from dataqa.validation.backends.polars.checks.gx_util import between_evaluator, value_between
 from dataqa.validation.backends.spark.checks.common import between, col, dtype_of, in_set
@@ -132,8 +133,11 @@ def not_match_regex_list(column: str, regex_list: Sequence[str]) -> MapResult:
 
 def _stat(name: str, make: Any) -> None:
     def check(column: str, min_value: Any = None, max_value: Any = None, strict_min: bool = False,
-              strict_max: bool = False) -> AggResult:
-        return AggResult(exprs={"stat": make(col(column))},
+              strict_max: bool = False, schema: SparkSchema | None = None) -> AggResult:
+        c = col(column)
+        if isinstance(dtype_of(schema, column), T.BooleanType) and make not in (F.min, F.max):
+            c = c.cast("int")  # pandas/polars take True as 1 in a mean or a sum
+        return AggResult(exprs={"stat": make(c)},
                          evaluate=between_evaluator("stat", min_value, max_value, strict_min, strict_max))
 
     check.__name__ = name

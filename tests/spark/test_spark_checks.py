@@ -1,0 +1,217 @@
+"""The Spark check backend gives the polars backend's answers: GX conformance cases, pandera parity,
+identical reports and row ids, bad input with the same one-line errors and exit codes.
+
+The GX cases and pandera parity cases are the ones ``tests/test_gx_conformance.py`` and
+``tests/test_pandera_parity.py`` run on polars, with the same expected ``success`` and
+``unexpected_index_list``; all run on the one shared ``local[2]`` session (``conftest.spark``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(TESTS / "gx_conformance"))
+import test_gx_conformance as gxc  # noqa: E402
+import test_pandera_parity as parity  # noqa: E402
+from gx_cases import Unrepresentable, build_frame, case_id  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from dataqa.cli.main import app  # noqa: E402
+from dataqa.errors import SuiteFileError  # noqa: E402
+from dataqa.io import read_dataset  # noqa: E402
+from dataqa.validation.api import check_dataset  # noqa: E402
+from dataqa.validation.engine import run_suites  # noqa: E402
+from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
+from dataqa.validation.model import Suite  # noqa: E402
+from dataqa.validation.report import SuiteReport  # noqa: E402
+
+ROOT = TESTS.parent
+
+
+def spark_frame(spark: Any, df: pl.DataFrame) -> Any:
+    """``df`` as a Spark dataset whose positions are the polars row positions."""
+    from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset
+
+    df = df.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
+    sdf = spark.createDataFrame(df.with_row_index(POSITION_COLUMN).with_columns(
+        pl.col(POSITION_COLUMN).cast(pl.Int64)).to_arrow())
+    # Arrow's zone-less timestamps arrive as Spark TIMESTAMP; Parquet gives TIMESTAMP_NTZ (as polars)
+    naive = [n for n, t in df.schema.items() if isinstance(t, pl.Datetime) and t.time_zone is None]
+    for name in naive:
+        sdf = sdf.withColumn(name, sdf[name].cast("timestamp_ntz"))
+    return SparkDataset("<case>", sdf, None)
+
+
+def run_spark(spark: Any, suite: Suite, df: pl.DataFrame) -> SuiteReport:
+    from dataqa.validation.backends.spark.backend import SparkBackend
+
+    return run_suites(SparkBackend(spark_frame(spark, df)), [suite])
+
+
+def _gx_cases() -> list[Any]:
+    return gxc._params()
+
+
+@pytest.mark.parametrize("case", _gx_cases())
+def test_gx_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
+    """Every GX conformance case the polars backend passes natively, on Spark (same expected
+    success and unexpected_index_list)."""
+    if case is None:
+        gxc._definitions_missing()
+    reason = gxc.skip_reason(case)
+    if reason:
+        pytest.skip(reason)
+    kwargs = dict(case["test"]["in"])
+    etype = case["expectation_type"]
+    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
+    try:
+        df = build_frame(case, [] if table_level else gxc._needed_columns(kwargs))
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars: {exc}")
+    reason = _spark_skip(df)
+    if reason:
+        pytest.skip(reason)
+    suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
+                           "conformance.json")
+    gxc._assert_matches_gx(case, run_spark(spark, suite, df).checks[0])
+
+
+def _spark_skip(df: pl.DataFrame) -> str | None:
+    for name, dtype in df.schema.items():
+        if dtype == pl.Null:
+            return f"column '{name}' has no type (all null): Spark reads it as NullType"
+        if isinstance(dtype, (pl.Object, pl.Duration, pl.Time)):
+            return f"column '{name}' ({dtype}) has no Spark equivalent"
+    return None
+
+
+@pytest.mark.parametrize("case", sorted(parity.CASES))
+def test_pandera_schema_matches_pandera_on_spark(spark: Any, case: str, tmp_path: Path) -> None:
+    """pandera parity (tests/test_pandera_parity.py) with the Spark backend."""
+    from dataqa.validation.backends.spark.backend import SparkBackend
+    from dataqa.validation.backends.spark.reader import read_spark_dataset
+
+    def run(suite: Suite, df: pl.DataFrame, tmp: Path) -> SuiteReport:
+        path = tmp / "data.parquet"
+        df.write_parquet(path)
+        return run_suites(SparkBackend(read_spark_dataset(path, spark=spark)), [suite])
+
+    schema, df = parity.CASES[case]()
+    expected = parity.pandera_failures(schema, df)
+    assert expected
+    assert parity.dataqa_failures(parity.via_yaml(schema, tmp_path), df, tmp_path, run=run) == expected
+
+
+SUITES = [str(ROOT / "expectations" / "diamonds.gx.json"), str(ROOT / "expectations" / "diamonds.pandera.yaml")]
+DATA = str(ROOT / "sample_data" / "diamonds_dirty.csv")
+
+
+def _comparable(report: SuiteReport) -> dict[str, Any]:
+    doc = json.loads(report.to_json())
+    for c in doc.get("checks", []):
+        c.pop("note", None)
+    doc.pop("dataset", None)
+    return doc
+
+
+def test_whole_report_equals_polars_on_sample_data(spark: Any, tmp_path: Path) -> None:
+    """The shipped suites on the shipped data: the same outcomes, counts and failing row ids,
+    and ``failures_path`` holds every failing row of every check."""
+    from dataqa.validation.backends.spark.backend import SparkBackend
+    from dataqa.validation.backends.spark.reader import read_spark_dataset
+    from dataqa.validation.suites import load_suite
+
+    suites = [load_suite(s) for s in SUITES if Path(s).exists()]
+    polars_report = run_suites(read_dataset(DATA, id_column=None), suites)
+    out = tmp_path / "failures"
+    spark_report = run_suites(SparkBackend(read_spark_dataset(DATA, spark=spark)), suites,
+                              failures_path=str(out))
+    assert [c.outcome for c in spark_report.checks] == [c.outcome for c in polars_report.checks]
+    assert ([(c.unexpected_count, c.failing_row_ids) for c in spark_report.checks]
+            == [(c.unexpected_count, c.failing_row_ids) for c in polars_report.checks])
+    written = pl.read_parquet(out / "*.parquet")
+    assert written.columns == ["row_id", "suite_file", "check", "column", "failure_case"]
+    assert written.height == sum(c.unexpected_count or 0 for c in polars_report.checks
+                                 if c.outcome in ("failed", "warning") and c.failing_row_ids)
+
+
+def test_max_failures_keeps_first_rows_and_exact_counts(spark: Any) -> None:
+    from dataqa.validation.backends.spark.backend import SparkBackend
+
+    df = pl.DataFrame({"a": [None, 1, None, None, 2, None]})
+    suite = parse_gx_suite({"expectations": [{"type": "expect_column_values_to_not_be_null",
+                                              "kwargs": {"column": "a"}}]}, "s.json")
+    res = run_suites(SparkBackend(spark_frame(spark, df)), [suite], max_failures_per_check=2).checks[0]
+    assert res.unexpected_count == 4 and res.failing_row_ids == [0, 2]
+
+
+def test_check_dataset_picks_spark_for_a_spark_dataframe(spark: Any) -> None:
+    sdf = spark.createDataFrame([(1, "x"), (None, "y"), (3, None)], "a long, b string")
+    suite = ROOT / "tests" / "_h1_tmp_suite.json"
+    try:
+        suite.write_text(json.dumps({"expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}]}))
+        report = check_dataset(sdf, [suite])
+    finally:
+        suite.unlink(missing_ok=True)
+    assert report.checks[0].outcome == "failed" and report.checks[0].failing_row_ids == [1]
+
+
+def test_unknown_column_is_an_error_outcome_as_on_polars(spark: Any) -> None:
+    suite = parse_gx_suite({"expectations": [{"type": "expect_column_values_to_not_be_null",
+                                              "kwargs": {"column": "nope"}}]}, "s.json")
+    df = pl.DataFrame({"a": [1]})
+    on_spark = run_spark(spark, suite, df).checks[0]
+    on_polars = run_suites(_polars_dataset(df), [suite]).checks[0]
+    assert (on_spark.outcome, on_spark.message) == (on_polars.outcome, on_polars.message) == (
+        "error", "column 'nope' is not in the data; columns are a")
+
+
+def _polars_dataset(df: pl.DataFrame) -> Any:
+    from dataqa.io import Dataset
+
+    return Dataset("<case>", df.lazy())
+
+
+def test_python_pandera_check_is_refused_on_spark_naming_check_and_engine(spark: Any) -> None:
+    suite = Suite("s", "s.py", (gxc_spec("pandera.python_check", {"check_ref": "x"}),))
+    with pytest.raises(SuiteFileError, match=r"pandera.python_check: not supported on the spark engine"):
+        run_spark(spark, suite, pl.DataFrame({"a": [1]}))
+
+
+def gxc_spec(name: str, kwargs: dict[str, Any]) -> Any:
+    from dataqa.validation.model import CheckSpec, freeze
+
+    return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file="s.py", location="s.py[1]")
+
+
+def test_cli_engine_spark_same_exit_codes_and_errors(spark: Any, tmp_path: Path) -> None:
+    runner = CliRunner()
+    suite = ROOT / "expectations" / "diamonds.gx.json"
+    polars_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json"])
+    spark_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json",
+                                    "--engine", "spark", "--spark-master", "local[2]"])
+    assert spark_run.exit_code == polars_run.exit_code == 1
+    a, b = json.loads(spark_run.stdout), json.loads(polars_run.stdout)
+    assert [(c["outcome"], c.get("unexpected_count")) for c in a["checks"]] == [
+        (c["outcome"], c.get("unexpected_count")) for c in b["checks"]]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"expectations": [{"type": "expect_column_values_to_be_nul",
+                                                 "kwargs": {"column": "carat"}}]}))
+    p = runner.invoke(app, ["check", DATA, "--suite", str(bad)])
+    s = runner.invoke(app, ["check", DATA, "--suite", str(bad), "--engine", "spark"])
+    assert s.exit_code == p.exit_code != 0
+    assert s.stderr.strip().splitlines()[-1] == p.stderr.strip().splitlines()[-1]
+    missing = runner.invoke(app, ["check", str(tmp_path / "nope.parquet"), "--suite", str(suite),
+                                  "--engine", "spark"])
+    missing_p = runner.invoke(app, ["check", str(tmp_path / "nope.parquet"), "--suite", str(suite)])
+    assert missing.exit_code == missing_p.exit_code != 0
+    assert "Traceback" not in missing.stderr
