@@ -81,7 +81,17 @@ def test_gx_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
         pytest.skip(reason)
     suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
                            "conformance.json")
+    if case_id(case) in SPARK_DIFFERS:
+        pytest.xfail(SPARK_DIFFERS[case_id(case)])
     gxc._assert_matches_gx(case, run_spark(spark, suite, df).checks[0])
+
+
+#: Cases where Spark's answer differs from GX on pandas, and why (kept visible as xfail).
+SPARK_DIFFERS = {
+    "expect_column_stdev_to_be_between/0/3:positive_test__exact_min_and_max":
+        "float rounding: Spark's stddev_samp (one-pass moments) gives 1.1547005383792515, pandas' "
+        "two-pass 1.1547005383792517, and the case's bounds are that exact value",
+}
 
 
 def _spark_skip(df: pl.DataFrame) -> str | None:
