@@ -13,7 +13,7 @@ check) and the report.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import polars as pl
 
@@ -25,8 +25,10 @@ from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.registry import IDX, ROW_ID, ExternalOutcome, get_check, implementation, unsupported_reason
 from dataqa.validation.report import CheckResult, SuiteReport, _empty_failures
 
+Outcome = Literal["passed", "failed", "warning", "error"]
 
-def result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
+
+def result(spec: CheckSpec, outcome: Outcome, **kw: Any) -> CheckResult:
     """A ``CheckResult`` for ``spec``."""
     return CheckResult(
         check=spec.name, label=spec.display, suite_file=spec.suite_file, location=spec.location,
@@ -35,7 +37,7 @@ def result(spec: CheckSpec, outcome: str, **kw: Any) -> CheckResult:
     )
 
 
-def _fail_outcome(spec: CheckSpec) -> str:
+def _fail_outcome(spec: CheckSpec) -> Outcome:
     return "failed" if spec.severity == "critical" else "warning"
 
 

@@ -25,10 +25,10 @@ import inspect
 import json
 import numbers
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from dataqa.errors import SuiteFileError, UnknownCheckError
-from dataqa.validation.model import CheckSpec, Suite, freeze
+from dataqa.validation.model import CheckSpec, Severity, Suite, freeze
 from dataqa.validation.checks import get_check, is_registered, registered_names
 from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
 from dataqa.validation.registry import ENGINE_KWARGS
@@ -155,7 +155,7 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
         known = registered_names() + sorted(GX_EXPECTATION_TYPES)
         raise UnknownCheckError(name, known, loc)
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file=path, location=loc,
-                     severity=severity, origin="gx", meta=freeze(meta),
+                     severity=cast(Severity, severity), origin="gx", meta=freeze(meta),
                      label=label), how
 
 

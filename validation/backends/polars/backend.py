@@ -9,6 +9,7 @@ evaluating it alone and answered with an error; the others run together again.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -18,8 +19,15 @@ from dataqa.io import Dataset, collect, collect_all
 from dataqa.validation.backends.base import FAILURE_COLUMNS, Compiled, Evaluated, check_kwargs, compile_with
 from dataqa.validation.backends.polars import checks as _checks  # noqa: F401  (registers the implementations)
 from dataqa.validation.backends.polars.query import build_queries, default_value, probe_check, run_queries
+from dataqa.validation.backends.polars.spill import BUCKET_ROWS, bucket_count, first_rows, flag_counts, sink_group
 from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import IDX, N_ROWS, POLARS, ROW_ID, CheckDef
+
+
+#: Datasets with at least this many rows spill their failing rows to disk (``spill.py``).
+SPILL_ROWS = 2_000_000
+#: Text files (CSV, JSON Lines) of at least this size spill too (their row count costs a read).
+SPILL_BYTES = 200_000_000
 
 
 class PolarsBackend:
@@ -27,8 +35,11 @@ class PolarsBackend:
 
     name = POLARS
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, *, spill_rows: int = SPILL_ROWS,
+                 bucket_rows: int = BUCKET_ROWS) -> None:
         self.dataset = dataset
+        self.spill_rows = spill_rows
+        self.bucket_rows = bucket_rows
         self.path = dataset.path
         self.id_column = dataset.id_column
         self.schema = dataset.schema
@@ -38,7 +49,7 @@ class PolarsBackend:
 
     def row_id_dtype(self) -> pl.DataType:
         if self.id_column:
-            return self.schema.get(self.id_column, pl.UInt32)  # type: ignore[no-any-return]
+            return self.schema.get(self.id_column) or pl.UInt32()
         return pl.UInt32()
 
     def compile(self, decl: CheckDef, impl: Callable[..., Any], spec: CheckSpec, index: int) -> Compiled:
@@ -49,39 +60,67 @@ class PolarsBackend:
         base = self.dataset.with_row_id(ROW_ID).with_row_index(IDX)
         out: dict[int, Evaluated] = {}
         in_query = [c for c in compiled if c.kind != "external"]
-        frames, scalars = self._evaluate(base, in_query, out)
-        row_count = int(scalars[N_ROWS])
-        for c in compiled:
-            if c.index in out:
-                continue
-            try:
-                out[c.index] = self._answer(c, frames.get(c.index), scalars, base)
-            except Exception as exc:  # noqa: BLE001 - an external engine failing: that check's error
-                out[c.index] = Evaluated(error=f"{type(exc).__name__}: {exc}")
-        if failures_path is not None:
-            write_failures(failures_path, compiled, out, self.row_id_dtype())
+        # Failing rows of a large dataset go to Parquet in a scratch folder, never all in memory
+        # (see spill.py); the folder lives until the failures file has been written.
+        with tempfile.TemporaryDirectory(prefix="dataqa-spill-") as scratch:
+            folder = Path(scratch) if self._large() else None
+            frames, counts, scalars = self._evaluate(base, in_query, out, folder)
+            row_count = int(scalars[N_ROWS])
+            failing: dict[int, pl.LazyFrame] = {}
+            for c in compiled:
+                if c.index in out:
+                    continue
+                try:
+                    out[c.index] = self._answer(c, frames.get(c.index), counts, scalars, base, max_failures)
+                except Exception as exc:  # noqa: BLE001 - an external engine failing: that check's error
+                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {exc}")
+                    continue
+                frame, rows = frames.get(c.index), out[c.index].failing
+                if frame is not None:
+                    failing[c.index] = _failing(frame, c)
+                elif rows is not None:  # an external check's rows, already in memory
+                    failing[c.index] = rows.lazy()
+            if failures_path is not None:
+                write_failures(failures_path, compiled, out, failing, self.row_id_dtype())
         return row_count, out
 
-    def _answer(self, c: Compiled, frame: pl.DataFrame | None, scalars: dict[str, Any],
-                base: pl.LazyFrame) -> Evaluated:
+    def _large(self) -> bool:
+        """Spill when the data has at least ``spill_rows`` rows (Parquet: from the metadata) or,
+        for text formats, is a file of at least ``SPILL_BYTES``."""
+        ds = self.dataset
+        if self.spill_rows <= 0:
+            return True
+        if ds.format == "parquet":
+            try:
+                return int(ds.lf.select(pl.len()).collect().item()) >= self.spill_rows
+            except Exception:  # noqa: BLE001 - unreadable data is reported by the real query
+                return False
+        path = Path(ds.path)
+        return ds.format is not None and path.is_file() and path.stat().st_size >= SPILL_BYTES
+
+    def _answer(self, c: Compiled, frame: pl.LazyFrame | None, counts: dict[int, int],
+                scalars: dict[str, Any], base: pl.LazyFrame, max_failures: int | None) -> Evaluated:
         if c.kind == "external":
             return self._run_external(c, base)
-        part = None
-        if frame is not None:
-            part = frame.filter(pl.col(c.flag)).select(ROW_ID, pl.col(c.value).alias("failure_case"))
+        part = None if frame is None else first_rows(_failing(frame, c), max_failures)
+        count = None if frame is None else counts[c.index]
         if c.kind == "map":
-            return Evaluated(evaluated=int(scalars[c.evaluated]),
-                             unexpected=0 if part is None else part.height, failing=part)
+            return Evaluated(evaluated=int(scalars[c.evaluated]), unexpected=count or 0, failing=part)
         assert c.agg is not None
         return Evaluated(values={k: scalars[c.agg_name(k)] for k in c.agg.exprs},
-                         unexpected=None if part is None else part.height, failing=part)
+                         unexpected=count, failing=part)
 
-    def _evaluate(self, base: pl.LazyFrame, compiled: list[Compiled],
-                  out: dict[int, Evaluated]) -> tuple[dict[int, pl.DataFrame], dict[str, Any]]:
-        """Run the queries together; returns each check's failing-rows frame and the scalars."""
+    def _evaluate(self, base: pl.LazyFrame, compiled: list[Compiled], out: dict[int, Evaluated],
+                  folder: Path | None) -> tuple[dict[int, pl.LazyFrame], dict[int, int], dict[str, Any]]:
+        """Run the queries together; returns each check's failing-rows frame (lazy: in memory,
+        or over the spilled files), the failing-row counts and the scalars."""
         queries = build_queries(base, compiled)
         try:
-            scalar_df, groups = run_queries(*queries)
+            if folder is not None:
+                scalar_df, lazy_groups = self._run_spilled(base, queries, folder)
+            else:
+                scalar_df, groups = run_queries(*queries)
+                lazy_groups = [(checks, frame.lazy()) for checks, frame in groups]
         except Exception:
             # Either the data cannot be read (-> FileFormatError, raised by this bare read), or one
             # check's expression breaks the whole query (e.g. a type mismatch): then find it by
@@ -91,18 +130,31 @@ class PolarsBackend:
             for c, msg in bad.items():
                 out[c.index] = Evaluated(error=msg)
             if bad:
-                return self._evaluate(base, [c for c in compiled if c not in bad], out)
+                return self._evaluate(base, [c for c in compiled if c not in bad], out, folder)
             # nothing is broken on its own: run again, translating a read error into a dataqa error
             scalar_q, rowwise, whole = queries
             got = collect_all([scalar_q] + [g[1] for g in (rowwise, whole) if g], self.path)
             scalar_df = got[0]
-            groups = [(g[0], f) for g, f in zip([g for g in (rowwise, whole) if g], got[1:])]
+            lazy_groups = [(g[0], f.lazy()) for g, f in zip([g for g in (rowwise, whole) if g], got[1:])]
         scalars = scalar_df.row(0, named=True)
-        frames: dict[int, pl.DataFrame] = {}
-        for checks, frame in groups:
-            frame = frame.sort(IDX)  # failing rows in file order, whatever the engine's batching
+        frames: dict[int, pl.LazyFrame] = {}
+        for checks, frame in lazy_groups:
             frames.update({c.index: frame for c in checks})
-        return frames, scalars
+        return frames, flag_counts(lazy_groups), scalars
+
+    def _run_spilled(self, base: pl.LazyFrame, queries: Any,
+                     folder: Path) -> tuple[pl.DataFrame, list[tuple[list[Compiled], pl.LazyFrame]]]:
+        """The queries with their failing rows sunk to Parquet: the scalars and the row-by-row
+        checks share one streaming scan; the whole-column checks follow, by hash bucket where
+        exact (``spill.sink_group``), sized from the row count."""
+        scalar_q, rowwise, whole = queries
+        path = folder / "rowwise.parquet"
+        sinks = [rowwise[1].sink_parquet(path, lazy=True)] if rowwise else []
+        scalar_df = pl.collect_all([scalar_q, *sinks], engine="streaming")[0]
+        groups = [(rowwise[0], pl.scan_parquet(path))] if rowwise else []
+        if whole:
+            groups += sink_group(base, whole, folder, "whole", bucket_count(int(scalar_df[N_ROWS][0]), self.bucket_rows))
+        return scalar_df, groups
 
     def _run_external(self, c: Compiled, base: pl.LazyFrame) -> Evaluated:
         """Checks run by another library (GX on pandas) on just the columns they need."""
@@ -120,27 +172,36 @@ class PolarsBackend:
         return Evaluated(external=res, failing=part)
 
 
+def _failing(frame: pl.LazyFrame, c: Compiled) -> pl.LazyFrame:
+    """Check ``c``'s failing rows from its group's frame: row id, position, value as text."""
+    return frame.filter(pl.col(c.flag)).select(ROW_ID, IDX, pl.col(c.value).alias("failure_case"))
+
+
 def write_failures(path: str, compiled: Sequence[Compiled], answers: dict[int, Evaluated],
-                   id_dtype: pl.DataType) -> None:
-    """Every failing row of every check, as Parquet with the columns ``FAILURE_COLUMNS``
-    (written to a temporary name and renamed: a reader never sees half a file)."""
+                   failing: dict[int, pl.LazyFrame], id_dtype: pl.DataType) -> None:
+    """Every failing row of every check (``failing``: lazy, over spilled files on large data),
+    streamed to Parquet with the columns ``FAILURE_COLUMNS`` (written to a temporary name and
+    renamed: a reader never sees half a file)."""
     parts = []
     for c in compiled:
         ev = answers.get(c.index)
-        if ev is None or ev.failing is None or not ev.failing.height:
+        if ev is None or c.index not in failing:  # passing checks' frames filter to no rows
             continue
         if c.kind == "agg" and ev.values is not None and c.agg is not None and c.agg.evaluate(ev.values)[0]:
             continue  # a passing aggregate check's flagged rows are not failures
         if ev.external is not None and ev.external.success:
             continue
-        parts.append(ev.failing.select(
+        parts.append(failing[c.index].select(
             pl.col(ROW_ID), pl.lit(c.spec.suite_file).alias("suite_file"),
             pl.lit(c.spec.display).alias("check"), pl.lit(",".join(c.spec.columns)).alias("column"),
             pl.col("failure_case").cast(pl.String)))
     table = (pl.concat(parts, how="vertical_relaxed") if parts else
-             pl.DataFrame(schema={ROW_ID: id_dtype, **{k: pl.String for k in FAILURE_COLUMNS[1:]}}))
+             pl.LazyFrame(schema={ROW_ID: id_dtype, **{k: pl.String for k in FAILURE_COLUMNS[1:]}}))
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    table.write_parquet(tmp)
-    tmp.replace(target)
+    try:
+        table.sink_parquet(tmp, engine="streaming")
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -45,9 +45,10 @@ def _evaluated_expr(c: Compiled) -> pl.Expr:
         if len(cols) == 1:  # null_count is a bitmap popcount: far cheaper than summing a mask
             return pl.len() - pl.col(cols[0]).null_count()
         return pl.all_horizontal([pl.col(x).is_not_null() for x in cols]).sum() if cols else pl.len()
-    if eligible.meta.is_literal():  # pl.lit(True): every row (a literal sums to 1, not n)
-        return pl.len().cast(pl.Int64) * eligible.cast(pl.Int64)
-    return eligible.sum()
+    expr: pl.Expr = eligible  # the polars backend's MapResult holds polars expressions
+    if expr.meta.is_literal():  # pl.lit(True): every row (a literal sums to 1, not n)
+        return pl.len().cast(pl.Int64) * expr.cast(pl.Int64)
+    return expr.sum()
 
 
 def _flag_expr(c: Compiled) -> pl.Expr:
@@ -57,9 +58,11 @@ def _flag_expr(c: Compiled) -> pl.Expr:
         eligible = c.map.eligible
         if eligible is None:
             eligible = pl.all_horizontal([pl.col(x).is_not_null() for x in cols]) if cols else pl.lit(True)
-        return (eligible & c.map.valid.not_().fill_null(False)).fill_null(False)
+        valid: pl.Expr = c.map.valid
+        return (eligible & valid.not_().fill_null(False)).fill_null(False)
     assert c.agg is not None and c.agg.unexpected is not None
-    return c.agg.unexpected.fill_null(False)
+    unexpected: pl.Expr = c.agg.unexpected
+    return unexpected.fill_null(False)
 
 
 def scalar_exprs(compiled: list[Compiled]) -> list[pl.Expr]:
@@ -84,13 +87,23 @@ _WHOLE_COLUMN_OPS = (".is_duplicated(", ".is_unique(", ".shift(", ".over(", ".py
                      ".fill_null_with_strategy(", ".map_", ".gather(", ".head(", ".tail(")
 
 
-def needs_whole_column(c: Compiled) -> bool:
-    """True when a check's row flags need the whole column (duplicates, order, Python UDFs)."""
+def row_exprs(c: Compiled) -> list[pl.Expr]:
+    """The per-row expressions of a check with row flags: its flag, and its own failing value."""
     exprs = [_flag_expr(c)]
     if c.map is not None and c.map.value is not None:
         exprs.append(c.map.value)
-    text = " ".join(str(e) for e in exprs)
-    return any(op in text for op in _WHOLE_COLUMN_OPS)
+    return exprs
+
+
+def whole_column_ops(c: Compiled) -> list[str]:
+    """The whole-column operations a check's row expressions use (``.is_duplicated(``...)."""
+    text = " ".join(str(e) for e in row_exprs(c))
+    return [op for op in _WHOLE_COLUMN_OPS if op in text]
+
+
+def needs_whole_column(c: Compiled) -> bool:
+    """True when a check's row flags need the whole column (duplicates, order, Python UDFs)."""
+    return bool(whole_column_ops(c))
 
 
 def rows_query(base: pl.LazyFrame, checks: list[Compiled]) -> pl.LazyFrame:

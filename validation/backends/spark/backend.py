@@ -270,7 +270,8 @@ def _default_value(spec: CheckSpec) -> Column:
 
 def _value(c: Compiled) -> Column:
     if c.map is not None and c.map.value is not None:
-        return c.map.value.cast("string")
+        value: Column = c.map.value  # the Spark backend's MapResult holds Spark columns
+        return value.cast("string")
     return _default_value(c.spec)
 
 

@@ -47,7 +47,7 @@ def in_set_expr(column: str, value_set: Sequence[Any], schema: pl.Schema | None)
     col = pl.col(column)
     if dtype is not None and isinstance(dtype, (pl.Categorical, pl.Enum)):
         col = col.cast(pl.String)
-    like = pl.String if _is_stringy(dtype) else dtype if dtype is not None and dtype.is_numeric() else None
+    like = pl.String() if _is_stringy(dtype) else dtype if dtype is not None and dtype.is_numeric() else None
     return col.is_in(literal_series(members, like).implode())
 
 

@@ -25,7 +25,7 @@ from dataqa.validation.registry import MapResult
 def python_predicate(expr: Column, fn: Callable[[Any], bool]) -> Column:
     """Row-wise boolean from ``fn``, evaluated once per distinct non-null value of each batch."""
 
-    @F.pandas_udf(T.BooleanType())  # type: ignore[call-overload,misc]
+    @F.pandas_udf(T.BooleanType())  # type: ignore[attr-defined,untyped-decorator,unused-ignore]
     def batch(s: pd.Series) -> pd.Series:
         answers = {v: bool(fn(v)) for v in s.dropna().unique()}
         return s.map(answers).astype("boolean")

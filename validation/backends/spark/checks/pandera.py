@@ -95,16 +95,16 @@ def _str_length(c: Column, min_value: int | None = None, max_value: int | None =
     if min_value is None and max_value is None:
         raise ValueError("Must provide at least one of 'min_value' and 'max_value'")
     if min_value is None:
-        return n <= max_value
+        return n <= F.lit(max_value)
     if max_value is None:
-        return n >= min_value
-    return (n >= min_value) & (n <= max_value)
+        return n >= F.lit(min_value)
+    return (n >= F.lit(min_value)) & (n <= F.lit(max_value))
 
 
 def _in_range(c: Column, min_value: Any, max_value: Any, include_min: bool = True,
               include_max: bool = True) -> Column:
-    lo = c >= min_value if include_min else c > min_value
-    hi = c <= max_value if include_max else c < max_value
+    lo: Column = c >= min_value if include_min else c > min_value
+    hi: Column = c <= max_value if include_max else c < max_value
     return lo & hi
 
 
