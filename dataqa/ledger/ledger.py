@@ -65,6 +65,8 @@ class Ledger:
     suites: list[str]
     environment: dict[str, str]
     entries: list[LedgerEntry] = field(default_factory=list)
+    n_boot: int = 1000
+    """Bootstrap resamples behind every interval."""
 
     def to_json(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if k != "entries"}
@@ -182,6 +184,7 @@ def build_ledger(
                "threads": THREADS},
         exclude=drop,
         config=asdict(cfg.baseline), suites=list(cfg.check.suites), environment=environment(), entries=entries,
+        n_boot=n_boot,
     )
 
 
