@@ -1,50 +1,40 @@
-"""The fix ledger for the Impact page: retrain per version (cached by content), tables, chart."""
+"""The fix ledger for the Impact page: retrain per version in the worker (cached by content), tables, chart."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Hashable
 
 import altair as alt
 import polars as pl
 
+from dataqa.app import jobs, versioning
 from dataqa.config import ProjectConfig
+from dataqa.ledger.chart import waterfall_chart
+from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS
 
 
 def history_key(cfg: ProjectConfig) -> tuple[tuple[str, str], ...]:
     """(version id, data hash) of every version: the ledger's cache key."""
-    from dataqa.app import versioning
-
     return tuple((r.id, r.data_hash) for r in versioning.history(cfg))
 
 
-def _key(cfg: ProjectConfig) -> tuple[Any, ...]:
-    from dataqa.app import versioning
-
+def _key(cfg: ProjectConfig) -> tuple[Hashable, ...]:
     return ("ledger", str(versioning.store(cfg).path), history_key(cfg), repr(cfg.baseline))
 
 
-def ledger(cfg: ProjectConfig, progress: Callable[[str], None] | None = None) -> Any:
-    """``build_ledger`` on the workspace store, computed once per history (version hashes).
-
-    ``progress`` receives one message per retrained version (only when it is computed).
-    """
-    from dataqa.app import state, versioning
-    from dataqa.ledger.ledger import build_ledger
-
-    return state.memo(_key(cfg), lambda: build_ledger(versioning.store(cfg), config=cfg, progress=progress))
+def ledger_job(cfg: ProjectConfig) -> jobs.Job:
+    """``build_ledger`` on the workspace store in the worker, once per history (version hashes)."""
+    return jobs.start(_key(cfg), "Retraining the baseline", "dataqa.app.tasks:build_ledger",
+                      {"store_path": str(versioning.store(cfg).path), "config": cfg})
 
 
-def cached_ledger(cfg: ProjectConfig) -> Any | None:
-    """The ledger if it was already computed for the current history, else ``None``."""
-    from dataqa.app import state
-
-    return ledger(cfg) if state.memo_has(_key(cfg)) else None
+def running_or_done(cfg: ProjectConfig) -> jobs.Job | None:
+    """The ledger job of the current history if one was started (running or finished)."""
+    return jobs.get(_key(cfg))
 
 
 def metrics() -> tuple[str, ...]:
-    from dataqa.ledger.metrics import METRICS
-
-    return METRICS
+    return tuple(METRICS)
 
 
 def ledger_table(led: Any, metric: str) -> pl.DataFrame:
@@ -64,8 +54,6 @@ def ledger_table(led: Any, metric: str) -> pl.DataFrame:
 def head_deltas(led: Any) -> tuple[str, str, dict[str, tuple[float, float, float, float, float, bool]]] | None:
     """The newest entry against its parent: per metric (value, delta, low, high, gain, interval
     excludes 0), where gain is the delta oriented so that positive is better; ``None`` for one version."""
-    from dataqa.ledger.metrics import HIGHER_IS_BETTER
-
     e = led.entries[-1]
     if not e.delta:
         return None
@@ -78,6 +66,4 @@ def head_deltas(led: Any) -> tuple[str, str, dict[str, tuple[float, float, float
 
 def chart(led: Any, metric: str) -> alt.LayerChart | None:
     """The waterfall of cumulative gain by fix with each delta's interval (needs 2+ versions)."""
-    from dataqa.ledger.chart import waterfall_chart
-
     return waterfall_chart(led, metric) if len(led.entries) > 1 else None

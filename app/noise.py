@@ -8,19 +8,17 @@ first), written once to ``<workspace>/noise/<fingerprint>.suspects.parquet`` for
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Hashable
 
 import polars as pl
 import streamlit as st
 
+from dataqa.app import jobs
+from dataqa.app.current import Current
 from dataqa.config import ProjectConfig
-
-if TYPE_CHECKING:
-    from dataqa.app.state import Current
-
-Progress = Callable[[float, str], None]
+from dataqa.errors import LabelingError
+from dataqa.labeling.noise import NoiseResult
 
 
 @dataclass(frozen=True)
@@ -44,42 +42,33 @@ class NoiseView:
     """Detectors that failed (the others still ran), as readable lines."""
 
 
-def available() -> bool:
-    """True when the label-noise library part is installed."""
-    try:
-        return importlib.util.find_spec("dataqa.labeling.noise") is not None
-    except ModuleNotFoundError:
-        return False
+def job_key(cfg: ProjectConfig, cur: Current) -> tuple[Hashable, ...]:
+    """One detection per dataset version, label and id column, baseline and detector config."""
+    return ("noise", cur.fingerprint, cur.label_column, cur.id_column, repr(cfg.baseline))
 
 
-def detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None = None) -> NoiseView:
-    """Find label noise in the current dataset, once per dataset version, label and baseline config.
+def detect_job(cfg: ProjectConfig, cur: Current) -> jobs.Job | None:
+    """The detection job of the current dataset if one was started (running or finished)."""
+    return jobs.get(job_key(cfg, cur))
 
-    Writes the suspects table to ``<workspace>/noise/`` for Label Studio. Raises
-    ``LabelingError`` / ``InputError`` with readable messages for unusable data.
+
+def start_detect(cfg: ProjectConfig, cur: Current) -> jobs.Job:
+    """Find label noise in the current dataset in the worker (progress per fold, cancellable).
+
+    The worker only computes; the suspects table is written to ``<workspace>/noise/`` for Label
+    Studio after the result arrived, so a cancelled detection writes nothing. Raises
+    ``LabelingError`` when no label column is chosen; the job fails with ``LabelingError`` /
+    ``InputError`` (readable) for unusable data.
     """
-    from dataqa.app import state
-
-    key = ("noise", cur.fingerprint, cur.label_column, cur.id_column, repr(cfg.baseline))
-    return state.memo(key, lambda: _detect(cfg, cur, progress), max_entries=8)
-
-
-def _detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None) -> NoiseView:
-    from dataqa.app import worker
-    from dataqa.errors import LabelingError
-
     if cur.label_column is None:
-        raise LabelingError("no label column: choose it on the Data page")
+        raise LabelingError("no label column: choose it above")
+    return jobs.start(job_key(cfg, cur), "Finding label noise", "dataqa.labeling.noise:find_noise_in_file",
+                      {"path": cur.path, "label_column": cur.label_column, "id_column": cur.id_column,
+                       "config": cfg.baseline}, finish=lambda res: _view(cfg, cur, res))
+
+
+def _view(cfg: ProjectConfig, cur: Current, res: NoiseResult) -> NoiseView:
     name = cur.dataset or cur.name
-
-    def tick(done: int, total: int) -> None:
-        if progress is not None:
-            what = f"fold {done} of {cfg.baseline.folds}" if done <= cfg.baseline.folds else "issue detectors"
-            progress(done / max(total, 1), f"{what} ({done}/{total})")
-
-    res = worker.run("dataqa.labeling.noise:find_noise_in_file",
-                     {"path": cur.path, "label_column": cur.label_column, "id_column": cur.id_column,
-                      "config": cfg.baseline}, progress=tick)
     out = cfg.workspace_path / "noise" / f"{cur.fingerprint.replace(':', '-')}.suspects.parquet"
     # find_noise_in_file names the dataset after the file; a stored version's checkout file has a
     # hash in its name, so the project (and the suspects metadata) use the store's dataset name.
@@ -92,7 +81,7 @@ def _detect(cfg: ProjectConfig, cur: "Current", progress: Progress | None) -> No
                      errors=tuple(f"{k}: {v}" for k, v in res.errors.items()))
 
 
-def result_for(view: NoiseView | None, cur: "Current") -> NoiseView | None:
+def result_for(view: NoiseView | None, cur: Current) -> NoiseView | None:
     """The last result if it belongs to the current dataset or an earlier version of it.
 
     Row ids are stable across versions of the store, so suspects found in v1 can still be

@@ -1,46 +1,63 @@
-"""Profile and drift for the Data page: cached library calls plus display tables and charts."""
+"""Profile and drift for the Data page: the streamed profile job, drift, display tables and charts."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Sequence
 
 import altair as alt
 import polars as pl
 import streamlit as st
 
-from dataqa.validation.drift import DriftReport
+from dataqa.app import jobs
+from dataqa.app.current import Current
+from dataqa.validation.drift import DriftReport, compare
+from dataqa.validation.profile import load_reference
+from dataqa.validation.profile import profile as run_profile
 from dataqa.validation.profile_model import ColumnProfile, Profile
 
 #: Above this many columns the Data page charts one chosen column instead of all.
 CHART_ALL_MAX = 30
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def profile(path: str, fingerprint: str, id_column: str | None) -> Profile:
-    """``dataqa.validation.profile.profile`` of a dataset, cached per fingerprint."""
-    from dataqa.validation.profile import profile as run
+def profile_key(cur: Current) -> tuple[str, str, str | None]:
+    """The profile job's key: one profile per dataset version (and id column)."""
+    return ("profile", cur.fingerprint, cur.id_column)
 
-    return run(path, id_column=id_column)
+
+def profile_job(cur: Current) -> jobs.Job:
+    """The profile of the current dataset, streamed per column group in the worker.
+
+    Started on first request and shared afterwards (by every page and session of the server);
+    its result is the profile, cached per dataset version.
+    """
+    return jobs.start(profile_key(cur), "Profiling", "dataqa.app.profile_stream:profile_in_groups",
+                      {"path": cur.path, "id_column": cur.id_column})
+
+
+def profile_if_done(cur: Current) -> Profile | None:
+    """The current dataset's profile if it has been computed, else ``None`` (starts nothing)."""
+    job = jobs.get(profile_key(cur))
+    return job.result if job is not None and job.status == "done" else None
+
+
+def partial_columns(job: jobs.Job) -> list[ColumnProfile]:
+    """The column profiles a running profile job has reported so far."""
+    return [c for part in job.partials for c in part]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def drift(path: str, fingerprint: str, reference: str, reference_key: str, id_column: str | None,
           label_column: str | None) -> DriftReport:
     """Drift of a dataset against a reference file or profile JSON, cached per both."""
-    from dataqa.validation.drift import compare
-    from dataqa.validation.profile import load_reference
-    from dataqa.validation.profile import profile as run
-
     ref = load_reference(reference)
-    cur = run(path, id_column=id_column, reference=ref)
+    cur = run_profile(path, id_column=id_column, reference=ref)
     return compare(cur, ref, label_column=label_column)
 
 
 def drift_against(path: str, fingerprint: str, reference: str, id_column: str | None,
                   label_column: str | None) -> DriftReport:
     """``drift`` keyed on the reference file's size and modification time too."""
-    from pathlib import Path
-
     st_ = Path(reference).stat()
     return drift(path, fingerprint, reference, f"{st_.st_size}:{st_.st_mtime_ns}", id_column, label_column)
 
@@ -53,9 +70,8 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def profile_table(prof: Profile) -> pl.DataFrame:
+def profile_table(cols: Sequence[ColumnProfile]) -> pl.DataFrame:
     """One row per column: kind, type, nulls, distinct, range, mean, std, top values."""
-    cols = prof.columns
     return pl.DataFrame({
         "column": [c.name for c in cols],
         "kind": [c.kind for c in cols],

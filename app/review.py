@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from dataqa.app import jobs
 from dataqa.config import ProjectConfig
 
 
@@ -71,13 +72,24 @@ def project_title(dataset_name: str) -> str:
     return default_title(dataset_name)
 
 
-def push(cfg: ProjectConfig, suspects_path: str | Path, *, top: int | None, project: str | None,
-         on_batch: Callable[[int, int], None] | None = None) -> Any:
-    """``push_suspects`` to the configured server; returns the ``PushResult``."""
-    from dataqa.labeling.labelstudio.push import push_suspects
+def push_job(cfg: ProjectConfig, suspects_path: str | Path, *, top: int | None, project: str | None,
+             start: bool) -> jobs.Job | None:
+    """The push of ``top`` suspects to ``project`` in the worker (progress per batch, cancellable).
 
-    return push_suspects(suspects_path, connection=connection(cfg), project=project, top=top,
-                         on_batch=on_batch)
+    ``start=False`` only looks the job up. Label Studio commits each batch of tasks on its own
+    and the push skips tasks the project already holds, so a cancelled push resumes by sending again.
+    """
+    key = ("push", str(suspects_path), top, project, cfg.label_studio.port, external_url(cfg))
+    if not start:
+        return jobs.get(key)
+    return jobs.start(key, "Sending to Label Studio", "dataqa.app.tasks:push",
+                      {"suspects_path": str(suspects_path), "connection": connection(cfg), "top": top,
+                       "project": project})
+
+
+def forget(job: jobs.Job) -> None:
+    """Drop a finished push, so that the next press of Send pushes again (new suspects, resumes)."""
+    jobs.forget(job.key)
 
 
 def pull(cfg: ProjectConfig, project: str, dataset_path: str, id_column: str | None) -> Any:

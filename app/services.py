@@ -7,25 +7,32 @@ cached per dataset version and recomputed only when the data changes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Sequence
 
-import importlib.util
-from typing import TYPE_CHECKING
-
 import polars as pl
 import streamlit as st
 
+from dataqa.app import versioning
+from dataqa.columns import ROW_ID
 from dataqa.config import ProjectConfig
-from dataqa.io import read_dataset
+from dataqa.io import collect, read_dataset
+from dataqa.validation.api import check_dataset
+from dataqa.validation.profile_model import Profile
+from dataqa.validation.render import RENDERERS
 from dataqa.validation.report import SuiteReport
-
-if TYPE_CHECKING:
-    from dataqa.app.state import Current
+from dataqa.validation.suggest import suggest
+from dataqa.validation.suites import load_suite
 
 #: Formats the Data page accepts for upload.
 UPLOAD_TYPES = ("csv", "parquet")
+#: Bytes in a MB, as Streamlit counts upload sizes.
+MB = 1 << 20
+#: Streamlit receives uploads up to this multiple of ``[app] max_upload_mb``, so that a file over
+#: the limit gets the app's message (which points to opening by path) instead of Streamlit's.
+UPLOAD_GRACE = 4
 #: Suite files the Checks page lists.
 SUITE_SUFFIXES = (".json", ".yaml", ".yml", ".py")
 
@@ -33,11 +40,12 @@ SUITE_SUFFIXES = (".json", ".yaml", ".yml", ".py")
 # --- datasets ------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=16)
 def dataset_info(path: str, fingerprint: str, id_column: str | None) -> dict[str, Any]:
-    """Rows, columns and dtypes of a dataset (fingerprint keys the cache)."""
+    """Rows, columns and dtypes of a dataset (fingerprint keys the cache).
+
+    The first view of a big table: Parquet's row count comes from the files' metadata.
+    """
     ds = read_dataset(path, id_column=id_column, check_ids=False)
     schema = ds.schema
-    from dataqa.io import collect
-
     rows = collect(ds.lf.select(pl.len()), path).item()
     return {"rows": int(rows), "columns": list(schema.names()),
             "dtypes": [str(t) for t in schema.dtypes()]}
@@ -46,21 +54,17 @@ def dataset_info(path: str, fingerprint: str, id_column: str | None) -> dict[str
 @st.cache_data(show_spinner=False, max_entries=16)
 def preview(path: str, fingerprint: str, n: int = 200) -> pl.DataFrame:
     """The first ``n`` rows with their ``row_id``."""
-    from dataqa.io import collect
-
     ds = read_dataset(path, check_ids=False)
-    return collect(ds.with_row_id("row_id").head(n), path)
+    return collect(ds.with_row_id(ROW_ID).head(n), path)
 
 
 def rows_by_id(path: str, fingerprint: str, id_column: str | None, row_ids: Sequence[Any],
                limit: int = 500) -> pl.DataFrame:
     """The dataset's rows whose ``row_id`` is in ``row_ids`` (first ``limit``), for display."""
-    from dataqa.io import collect
-
     ds = read_dataset(path, id_column=id_column, check_ids=False)
     wanted = list(row_ids)[:limit]
-    lf = ds.with_row_id("row_id")
-    return collect(lf.filter(pl.col("row_id").is_in(wanted)), path)
+    lf = ds.with_row_id(ROW_ID)
+    return collect(lf.filter(pl.col(ROW_ID).is_in(wanted)), path)
 
 
 def save_upload(workspace: Path, name: str, data: bytes) -> Path:
@@ -69,8 +73,6 @@ def save_upload(workspace: Path, name: str, data: bytes) -> Path:
     The name is reduced to safe characters; the content hash in the file name keeps two different
     uploads with the same name apart. Raises ``InputError`` (readable) for an unusable file.
     """
-    import hashlib
-
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name) or "upload.csv"
     digest = hashlib.sha256(data).hexdigest()[:8]
     folder = workspace / "uploads"
@@ -78,15 +80,17 @@ def save_upload(workspace: Path, name: str, data: bytes) -> Path:
     path = folder / f"{Path(safe).stem}-{digest}{Path(safe).suffix.lower()}"
     path.write_bytes(data)
     ds = read_dataset(path, check_ids=False)
-    from dataqa.io import collect
-
     collect(ds.lf.head(100), f"upload {name}")  # a malformed body fails here, not on a later page
     return path
 
 
-def upload_limit_mb() -> int:
-    """The upload size limit in MB (Streamlit's ``server.maxUploadSize``)."""
-    return int(st.get_option("server.maxUploadSize"))
+def upload_too_big(name: str, size: int, limit_mb: int) -> str | None:
+    """The message for an upload over ``[app] max_upload_mb``, else ``None``."""
+    if size <= limit_mb * MB:
+        return None
+    return (f"{name} is {size / MB:,.0f} MB, over the upload limit of {limit_mb} MB "
+            "([app] max_upload_mb in dataqa.toml). Open it by its path on this machine instead "
+            "(a file, a folder or a glob of Parquet files), or raise the limit.")
 
 
 def project_files(cfg: ProjectConfig) -> list[tuple[str, str]]:
@@ -110,20 +114,6 @@ def project_files(cfg: ProjectConfig) -> list[tuple[str, str]]:
             label = str(p)
         out.append((label, str(p)))
     return out
-
-
-def open_file(cfg: ProjectConfig, path: str, *, name: str | None = None) -> Current:
-    """A ``Current`` for a dataset file: checked readable, fingerprinted, with the project's
-    label column when the file has it (and id column only for the configured dataset)."""
-    from dataqa.app.state import Current, file_fingerprint
-
-    configured = cfg.resolve(cfg.dataset.path)
-    is_configured = configured is not None and Path(configured).resolve() == Path(path).resolve()
-    id_column = cfg.dataset.id_column if is_configured else None
-    ds = read_dataset(path, id_column=id_column, check_ids=False)
-    label = cfg.dataset.label_column if cfg.dataset.label_column in ds.columns else None
-    return Current(path=str(Path(path).resolve()), name=name or Path(path).stem,
-                   fingerprint=file_fingerprint(path), id_column=id_column, label_column=label)
 
 
 # --- suites and checks --------------------------------------------------------------------------
@@ -150,8 +140,6 @@ def suite_label(root: Path, suite: str) -> str:
 
 def save_suite(workspace: Path, name: str, text: str) -> Path:
     """Save an edited or drafted suite under ``workspace/suites`` and parse it (``SuiteError``)."""
-    from dataqa.validation.suites import load_suite
-
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)
     folder = workspace / "suites"
     folder.mkdir(parents=True, exist_ok=True)
@@ -177,8 +165,6 @@ def _suite_key(suites: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cached_check(path: str, fingerprint: str, suite_key: tuple, id_column: str | None,
                   reference: str | None) -> SuiteReport:
-    from dataqa.validation.api import check_dataset
-
     return check_dataset(path, [s for s, _, _ in suite_key], id_column=id_column,
                          reference=reference)
 
@@ -228,41 +214,20 @@ def failing_rows(report: SuiteReport, index: int, path: str, fingerprint: str,
 
 def render(report: SuiteReport, fmt: str) -> str:
     """The report as ``json``, ``junit`` or ``markdown`` text (the CLI's renderers)."""
-    from dataqa.validation.render import RENDERERS
-
     return RENDERERS[fmt](report)
 
 
-# --- parts still being built: each page asks before it uses them ------------------------------------
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
+# --- versions and drafts -------------------------------------------------------------------------
 def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]]:
     """(label, version id) of stored versions, newest first."""
-    from dataqa.app import versioning
-
     return [(versioning.label(r), r.id) for r in reversed(versioning.history(cfg))]
 
 
-def open_version(cfg: ProjectConfig, ref: str) -> "Current":
-    """A stored version as the current dataset (materialised once per content hash)."""
-    from dataqa.app import versioning
-
-    return versioning.open_version(cfg, ref)
+def draft_suite(prof: Profile, id_column: str | None, fmt: str) -> str:
+    """A draft suite (GX JSON or pandera YAML text) from the dataset's profile."""
+    return suggest(prof, format=fmt, id_column=id_column)
 
 
-def suggest_available() -> bool:
-    """True when the suite drafting ("suggest") library part is installed."""
-    return _has("dataqa.validation.suggest") and _has("dataqa.validation.suggest_render")
-
-
-def draft_suite(path: str, fingerprint: str, id_column: str | None, fmt: str) -> str:
-    """A draft suite (GX JSON or pandera YAML text) from the dataset's cached profile."""
-    from dataqa.app.profiling import profile
-    from dataqa.validation.suggest import suggest
-
-    return suggest(profile(path, fingerprint, id_column), format=fmt, id_column=id_column)
+def save_draft(workspace: Path, name: str, prof: Profile, id_column: str | None) -> Path:
+    """Draft a GX suite from the profile and save it as ``<name>.draft.gx.json`` (parsed first)."""
+    return save_suite(workspace, f"{name}.draft.gx.json", draft_suite(prof, id_column, "gx"))

@@ -8,19 +8,17 @@ once per content hash, so results cached by fingerprint stay valid.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
+from dataqa.app.current import Current
+from dataqa.columns import ROW_ID
 from dataqa.config import ProjectConfig
 from dataqa.errors import VersionStoreError
 from dataqa.io import read_dataset
 from dataqa.versions import VersionRecord, VersionStore
-
-if TYPE_CHECKING:
-    from dataqa.app.state import Current
-
-ROW_ID = "row_id"
+from dataqa.versions._atomic import sink_parquet
 
 
 def store(cfg: ProjectConfig) -> VersionStore:
@@ -46,15 +44,15 @@ def fingerprint(rec: VersionRecord) -> str:
     return f"version:{rec.id}:{rec.data_hash[:12]}"
 
 
-def open_version(cfg: ProjectConfig, ref: str) -> "Current":
+def open_version(cfg: ProjectConfig, ref: str) -> Current:
     """Materialise version ``ref`` to a Parquet file and return it as the current dataset.
 
     Rows keep the ids they had at import. When no row was dropped and the dataset has no key
     column, the ids are the row positions, so the file is written without the ``row_id`` column
     (suites then see exactly the dataset's own columns); otherwise ``row_id`` is kept as the key.
+    The file is written with the store's atomic writer (temporary file, fsync, rename): a page
+    stopped mid-write leaves no truncated checkout that a later open would trust.
     """
-    from dataqa.app.state import Current
-
     s = store(cfg)
     rec = s.resolve(ref)
     meta = s.meta
@@ -66,15 +64,13 @@ def open_version(cfg: ProjectConfig, ref: str) -> "Current":
         lf = s.checkout(rec.id)
         if not keep_row_id:
             lf = lf.drop(ROW_ID)
-        tmp = out.with_suffix(".tmp.parquet")
-        lf.sink_parquet(tmp)
-        tmp.replace(out)
+        sink_parquet(out, lf)
     return Current(path=str(out), name=f"{meta['dataset']} {rec.id}", fingerprint=fingerprint(rec),
                    version=rec.id, id_column=ROW_ID if keep_row_id else id_column,
                    label_column=meta.get("label_column"), dataset=meta["dataset"])
 
 
-def add_current(cfg: ProjectConfig, cur: "Current") -> VersionRecord:
+def add_current(cfg: ProjectConfig, cur: Current) -> VersionRecord:
     """Import the current dataset file as v1 of the (empty) store, freezing the eval split."""
     if cur.label_column is None:
         raise VersionStoreError("choose the label column on the Data page first: the evaluation "
@@ -86,7 +82,7 @@ def add_current(cfg: ProjectConfig, cur: "Current") -> VersionRecord:
                           message=f"import {Path(cur.path).name}")
 
 
-def ensure_version(cfg: ProjectConfig, cur: "Current") -> str:
+def ensure_version(cfg: ProjectConfig, cur: Current) -> str:
     """The store version the current dataset is: itself, or v1 after importing it.
 
     Raises ``VersionStoreError`` when the store already holds another dataset's history.
@@ -105,7 +101,7 @@ def ensure_version(cfg: ProjectConfig, cur: "Current") -> str:
     )
 
 
-def edit_labels(cfg: ProjectConfig, cur: "Current", edits: pl.DataFrame, who: str = "app") -> VersionRecord:
+def edit_labels(cfg: ProjectConfig, cur: Current, edits: pl.DataFrame, who: str = "app") -> VersionRecord:
     """Commit ``row_id, new`` label edits as a manual-edit version on top of the current one."""
     parent = ensure_version(cfg, cur)
     cells = edits.select(pl.col(ROW_ID), pl.lit(cur.label_column).alias("column"),
@@ -114,16 +110,20 @@ def edit_labels(cfg: ProjectConfig, cur: "Current", edits: pl.DataFrame, who: st
                                  source={"type": "user", "user": who}, expected_parent=parent)
 
 
-def apply_review(cfg: ProjectConfig, cur: "Current", changeset: Any, metadata: dict[str, Any] | None = None
+def apply_review(cfg: ProjectConfig, cur: Current, changeset: Any, metadata: dict[str, Any] | None = None
                  ) -> VersionRecord:
     """Apply a Label Studio review changeset (frame or file) as a new version."""
     parent = ensure_version(cfg, cur)
     return store(cfg).apply_changeset(changeset, metadata=metadata, expected_parent=parent)
 
 
-def rollback(cfg: ProjectConfig, ref: str) -> VersionRecord:
-    """A new version whose content equals ``ref``."""
-    return store(cfg).rollback(ref, source={"type": "user", "user": "app"})
+def rollback(cfg: ProjectConfig, ref: str, head: str) -> VersionRecord:
+    """A new version whose content equals ``ref``, on top of ``head`` (the head the page showed).
+
+    Like the other writes, a store that moved on since the page was drawn refuses
+    (``ConcurrentWriteError``) rather than rolling back someone else's newer version.
+    """
+    return store(cfg).rollback(ref, source={"type": "user", "user": "app"}, expected_parent=head)
 
 
 def diff(cfg: ProjectConfig, a: str, b: str) -> pl.DataFrame:

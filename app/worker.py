@@ -1,9 +1,15 @@
-"""Run a long library call in a fresh (spawned) process, reporting progress back to the page.
+"""Run a long library call in a fresh (spawned) process that reports progress and can be stopped.
 
-Why: the Streamlit server is multi-threaded, and label-noise detection forks (cleanlab's
-``find_label_issues`` uses a fork-based multiprocessing pool on Linux). Forking a multi-threaded
-process can deadlock the child on a lock another thread held, which froze the app. A spawned
-worker starts single-threaded, so the fork inside it is safe, and the server stays responsive.
+Why a process: the Streamlit server is multi-threaded and runs every page script on its own
+thread; a long computation there freezes the page and cannot be interrupted. A spawned worker
+starts single-threaded, keeps the server responsive, and can be stopped at any moment (the
+library writes only at the end of a job, from the server, so stopping it leaves nothing half-written).
+
+Messages from the worker, in order: any number of ``("progress", done, total, partial)``, then one
+``("result", value)`` or ``("error", envelope)``. Errors keep their type: the exception is pickled
+when it survives a round trip, else sent as a typed envelope (class, args, attributes) and rebuilt
+without calling its constructor, so an error whose constructor takes several arguments comes back
+as itself, not as a bare ``DataqaError``.
 
 This module imports no Streamlit: the worker process imports only what the call needs.
 """
@@ -12,72 +18,165 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import pickle
 import queue as queue_mod
+import threading
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from dataqa.errors import DataqaError
+#: ``progress(done, total, partial)``: ``partial`` is a piece of the result to show early, or ``None``.
+Report = Callable[[int, int, Any], None]
+
+
+class WorkerCancelled(Exception):
+    """The job was cancelled before it finished (raised by :meth:`Worker.wait`)."""
+
+
+class WorkerDied(Exception):
+    """The worker process exited without a result (killed, out of memory, a crash in C code)."""
+
+
+@dataclass(frozen=True)
+class ErrorEnvelope:
+    """An exception that does not survive pickling, as data: rebuilt with its class and attributes."""
+
+    module: str
+    qualname: str
+    args: tuple[Any, ...]
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, exc: BaseException) -> "ErrorEnvelope":
+        state = {k: v for k, v in vars(exc).items() if _picklable(v)}
+        args = tuple(a if _picklable(a) else str(a) for a in exc.args)
+        return cls(type(exc).__module__, type(exc).__qualname__, args, state)
+
+    def rebuild(self) -> BaseException:
+        """The exception of the original class (``RuntimeError`` naming it if it cannot be imported)."""
+        try:
+            owner: Any = importlib.import_module(self.module)
+            for part in self.qualname.split("."):
+                owner = getattr(owner, part)
+        except (ImportError, AttributeError):
+            return RuntimeError(f"{self.qualname}: {self.args[0] if self.args else ''}")
+        if not (isinstance(owner, type) and issubclass(owner, BaseException)):
+            return RuntimeError(f"{self.qualname}: {self.args[0] if self.args else ''}")
+        # __new__ without __init__: the constructor's signature does not matter.
+        exc: BaseException = owner.__new__(owner, *self.args)
+        exc.args = self.args
+        vars(exc).update(self.state)
+        return exc
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001 - anything pickle refuses
+        return False
+    return True
+
+
+def pack_error(exc: BaseException) -> bytes:
+    """The exception itself when pickle round-trips it, else its envelope (both pickled)."""
+    try:
+        data = pickle.dumps(exc)
+        pickle.loads(data)  # multi-argument constructors fail here, not in the server
+        return data
+    except Exception:  # noqa: BLE001 - fall back to the envelope
+        return pickle.dumps(ErrorEnvelope.of(exc))
+
+
+def unpack_error(data: bytes) -> BaseException:
+    """The exception sent by :func:`pack_error`."""
+    obj = pickle.loads(data)
+    return obj.rebuild() if isinstance(obj, ErrorEnvelope) else obj  # type: ignore[no-any-return]
 
 
 def _child(target: str, kwargs: dict[str, Any], q: Any) -> None:
-    # A spawned child inherits "spawn" as its default start method; cleanlab's pool relies on
-    # fork (it shares arrays through module globals). Forking is safe here: this process is ours
-    # and single-threaded apart from numerical thread pools.
-    multiprocessing.set_start_method("fork", force=True)
     module, name = target.rsplit(":", 1)
-    fn = getattr(importlib.import_module(module), name)
     try:
-        result = fn(**kwargs, progress=lambda done, total: q.put(("progress", done, total)))
+        fn = getattr(importlib.import_module(module), name)
+        result = fn(**kwargs, progress=lambda done, total, partial=None: q.put(("progress", done, total, partial)))
         q.put(("result", result))
-    except DataqaError as exc:  # sent as text: not every error class survives pickling
-        q.put(("dataqa_error", type(exc).__name__, str(exc)))
-    except Exception as exc:  # noqa: BLE001 - reported to the page as one line
-        q.put(("error", type(exc).__name__, str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the page as itself
+        q.put(("error", pack_error(exc)))
 
 
-def run(target: str, kwargs: dict[str, Any], progress: Callable[[int, int], None] | None = None,
-        poll: float = 0.2) -> Any:
+@dataclass
+class Worker:
+    """One spawned call of ``module:function(**kwargs, progress=...)``.
+
+    ``on_progress(done, total, partial)`` runs in the thread that calls :meth:`wait`.
+    """
+
+    target: str
+    kwargs: dict[str, Any]
+    on_progress: Report | None = None
+    poll: float = 0.2
+    _cancel: threading.Event = field(default_factory=threading.Event)
+    _proc: Any = None
+
+    def start(self) -> "Worker":
+        ctx = multiprocessing.get_context("spawn")
+        self._q = ctx.Queue()
+        # not daemonic: a daemonic process may not start children, and library code may (joblib)
+        self._proc = ctx.Process(target=_child, args=(self.target, self.kwargs, self._q))
+        self._proc.start()
+        return self
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def cancel(self) -> None:
+        """Ask :meth:`wait` to stop the worker (safe from any thread)."""
+        self._cancel.set()
+
+    def wait(self) -> Any:
+        """Pump progress until the result arrives; return it or raise the worker's error.
+
+        Raises
+        ------
+        WorkerCancelled
+            :meth:`cancel` was called; the process is stopped before this returns.
+        WorkerDied
+            The process exited without an answer (its exit code is in the message).
+        """
+        try:
+            while True:
+                if self._cancel.is_set():
+                    raise WorkerCancelled(self.target)
+                try:
+                    msg = self._q.get(timeout=self.poll)
+                except queue_mod.Empty:
+                    if not self._proc.is_alive():
+                        raise WorkerDied(f"the worker for {self.target} exited with code "
+                                         f"{self._proc.exitcode}") from None
+                    continue
+                if msg[0] == "progress":
+                    if self.on_progress is not None:
+                        self.on_progress(msg[1], msg[2], msg[3])
+                elif msg[0] == "result":
+                    return msg[1]
+                else:
+                    raise unpack_error(msg[1])
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        self._proc.join(timeout=0 if self._cancel.is_set() else 10)
+        if self._proc.is_alive():  # cancelled, or the page gave up
+            self._proc.terminate()
+            self._proc.join(timeout=5)
+            if self._proc.is_alive():
+                self._proc.kill()
+                self._proc.join()
+        self._q.close()
+
+
+def run(target: str, kwargs: dict[str, Any], progress: Report | None = None, poll: float = 0.2) -> Any:
     """Call ``module:function(**kwargs, progress=...)`` in a spawned process and return its result.
 
-    ``progress(done, total)`` is called in this process for every report of the worker.
-
-    Raises
-    ------
-    DataqaError
-        The call raised one (same class when it can be rebuilt from its message).
-    RuntimeError
-        The call failed otherwise, or the worker died (its exit code is in the message).
+    Raises whatever the call raised, with its own type (see the module docstring).
     """
-    import dataqa.errors as errors
-
-    ctx = multiprocessing.get_context("spawn")
-    q = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(target, kwargs, q))  # not daemonic: cleanlab forks
-    proc.start()
-    try:
-        while True:
-            try:
-                msg = q.get(timeout=poll)
-            except queue_mod.Empty:
-                if not proc.is_alive():
-                    raise RuntimeError(f"the worker for {target} exited with code {proc.exitcode}") from None
-                continue
-            if msg[0] == "progress":
-                if progress is not None:
-                    progress(msg[1], msg[2])
-                continue
-            if msg[0] == "result":
-                return msg[1]
-            name, text = msg[1], msg[2]
-            if msg[0] == "dataqa_error":
-                cls = getattr(errors, name, errors.DataqaError)
-                try:
-                    exc = cls(text)
-                except TypeError:
-                    exc = errors.DataqaError(text)
-                raise exc
-            raise RuntimeError(f"{name}: {text}")
-    finally:
-        proc.join(timeout=10)
-        if proc.is_alive():  # only when the page gave up early
-            proc.kill()
-            proc.join()
+    return Worker(target, kwargs, progress, poll).start().wait()

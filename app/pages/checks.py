@@ -4,14 +4,33 @@ from pathlib import Path
 
 import streamlit as st
 
-from dataqa.app import services, state
+from dataqa.app import job_view, profiling, results, services
+from dataqa.app.current import require_current
+from dataqa.app.guard import guard
+from dataqa.app.project import config, reference_path, workspace
 
 st.title("Checks")
-cfg = state.config()
-cur = state.require_current()
-ws = state.workspace()
+cfg = config()
+cur = require_current()
+ws = workspace()
 
 suites = services.list_suites(cfg.root, [cfg.resolve(s) for s in cfg.check.suites], ws)
+if not suites:
+    # --- empty state: no suite anywhere yet; draft one from the profile right here -----------------
+    st.info("No suite yet: the project has no `expectations/` folder, no `[check] suites` and no drafts. "
+            "Draft one from this dataset's profile (a GX suite of the types, ranges, null rates and "
+            "categories it has now), then edit it below.")
+    job = profiling.profile_job(cur)
+    prof = None
+    with guard("The profile could not be computed"):
+        prof = job_view.follow(job)
+    if st.button("Draft a suite from this profile", type="primary", key="checks.draft_here",
+                 disabled=prof is None, help=None if prof is not None else "the profile is still being computed"):
+        with guard("Cannot draft a suite"):
+            saved = services.save_draft(ws, cur.name, prof, cur.id_column)
+            st.session_state["checks.add"] = [str(saved.resolve())]
+            st.rerun()
+    st.stop()
 names = {s: services.suite_label(cfg.root, s) for s in suites}
 default = [s for s in suites if any(Path(s) == Path(cfg.resolve(c)).resolve() for c in cfg.check.suites)]
 if "checks.add" in st.session_state:  # a suite just saved from the editor joins the selection
@@ -32,31 +51,30 @@ with st.expander("Edit a suite, or draft one from the profile"):
             st.session_state["checks.save_name"] = Path(src).name
     draft_col, fmt_col = st.columns([1, 1])
     fmt = fmt_col.radio("Draft format", ["gx", "pandera"], horizontal=True, key="checks.draft_fmt")
-    if draft_col.button("Draft from profile", key="checks.draft",
-                        disabled=not services.suggest_available(),
-                        help=None if services.suggest_available() else "not available yet"):
-        with state.guard("Cannot draft a suite"):
-            st.session_state["checks.editor"] = services.draft_suite(cur.path, cur.fingerprint,
-                                                                     cur.id_column, fmt)
+    prof = profiling.profile_if_done(cur)
+    if draft_col.button("Draft from profile", key="checks.draft", disabled=prof is None,
+                        help=None if prof is not None else "the profile is computed on the Data page"):
+        with guard("Cannot draft a suite"):
+            st.session_state["checks.editor"] = services.draft_suite(prof, cur.id_column, fmt)
             st.session_state["checks.save_name"] = f"{cur.name}.draft." + ("gx.json" if fmt == "gx" else "pandera.yaml")
     text = st.text_area("Suite text", key="checks.editor", height=300)
     save_name = st.text_input("Save as (.json for GX, .yaml for pandera)", key="checks.save_name")
     if st.button("Save and select", key="checks.save"):
-        with state.guard("The suite was not saved"):
+        with guard("The suite was not saved"):
             saved = services.save_suite(ws, save_name or "suite.yaml", text or "")
             st.session_state["checks.add"] = [s for s in chosen if s != str(saved.resolve())] + [str(saved.resolve())]
             st.success(f"Saved {saved.name}")
             st.rerun()
 
 use_ref = st.checkbox("Add drift checks against the configured reference",
-                      value=False, key="checks.use_ref", disabled=state.reference_path() is None)
+                      value=False, key="checks.use_ref", disabled=reference_path() is None)
 if st.button("Run checks", type="primary", key="checks.run", disabled=not chosen):
-    with state.guard("The checks could not run"), st.spinner("Running checks..."):
+    with guard("The checks could not run"), st.spinner("Running checks..."):
         report = services.run_checks(cur.path, cur.fingerprint, chosen, cur.id_column,
-                                     state.reference_path() if use_ref else None)
-        state.put("checks", report)
+                                     reference_path() if use_ref else None)
+        results.put("checks", report)
 
-report = state.get("checks")
+report = results.get("checks")
 if report is None:
     st.info("Choose suites and press **Run checks**.")
     st.stop()
@@ -76,7 +94,7 @@ failing = [i for i, c in enumerate(report.checks) if c.outcome in ("failed", "wa
 if failing:
     st.subheader("Failing rows")
     idx = st.selectbox("Check", failing, format_func=lambda i: report.checks[i].label, key="checks.failing")
-    with state.guard("Cannot show the failing rows"):
+    with guard("Cannot show the failing rows"):
         st.dataframe(services.failing_rows(report, idx, cur.path, cur.fingerprint, cur.id_column),
                      hide_index=True)
 

@@ -1,14 +1,17 @@
-"""Data: choose the dataset (upload, project file or stored version), see its profile and drift."""
+"""Data: choose the dataset (a path, a project file, a stored version or an upload); its first view
+at once, then the profile filling in per column group while it is computed; drift."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from dataqa.app import profiling, services, state
-from dataqa.app.state import Current
+from dataqa.app import job_view, jobs, profiling, services, versioning
+from dataqa.app.current import Current, current, open_path, require_current, set_current
+from dataqa.app.guard import guard
+from dataqa.app.project import config, reference_path, workspace
 
 st.title("Data")
-cfg = state.config()
+cfg = config()
 
 # --- choose -------------------------------------------------------------------------------------
 pick, upload = st.columns(2)
@@ -16,42 +19,55 @@ with pick:
     st.subheader("Project files and versions")
     choices = services.project_files(cfg)
     labels = [label for label, _ in choices]
-    cur = state.current()
+    cur = current()
     now = next((i for i, (_, p) in enumerate(choices) if cur and p == cur.path), None)
     chosen = st.selectbox("Open a project file", labels, index=now, key="data.file",
                           placeholder="choose a file")
     if chosen is not None and st.button("Open", key="data.open"):
-        path = dict(choices)[chosen]
-        with state.guard(f"Cannot open {chosen}"):
-            state.set_current(services.open_file(cfg, path))
+        with guard(f"Cannot open {chosen}"):
+            set_current(open_path(cfg, dict(choices)[chosen]))
             st.rerun()
-    with state.guard("Version store"):
+    typed = st.text_input("Or open a path on this machine", key="data.path",
+                          placeholder="/data/table.parquet, /data/table/ or /data/part-*.parquet",
+                          help="A CSV, Parquet or JSON Lines file, a folder of Parquet files, or a glob.")
+    if typed and st.button("Open path", key="data.open_path"):
+        with guard(f"Cannot open {typed}"):
+            set_current(open_path(cfg, typed))
+            st.rerun()
+    with guard("Version store"):
         versions = services.version_choices(cfg)
         if versions:
             vlabel = st.selectbox("Or open a stored version", [v for v, _ in versions],
                                   key="data.version", index=None, placeholder="choose a version")
             if vlabel is not None and st.button("Open version", key="data.open_version"):
-                with state.guard(f"Cannot open version {vlabel}"):
-                    state.set_current(services.open_version(cfg, dict(versions)[vlabel]))
+                with guard(f"Cannot open version {vlabel}"):
+                    set_current(versioning.open_version(cfg, dict(versions)[vlabel]))
                     st.rerun()
         else:
             st.caption("No stored versions yet: add one from the Versions page.")
 
 with upload:
     st.subheader("Upload")
-    limit = services.upload_limit_mb()
-    st.caption(f"CSV or Parquet, at most {limit} MB per file.")
+    limit = cfg.app.max_upload_mb
+    st.caption(f"CSV or Parquet, at most {limit} MB per file (`[app] max_upload_mb`); "
+               "bigger tables: open them by path.")
     file = st.file_uploader("Upload a dataset", type=list(services.UPLOAD_TYPES),
-                            max_upload_size=limit, key="data.upload")
-    if file is not None and st.button("Use the uploaded file", key="data.use_upload"):
-        with state.guard(f"Cannot read the upload {file.name}"):
-            path = services.save_upload(state.workspace(), file.name, file.getvalue())
-            state.set_current(services.open_file(cfg, str(path), name=Path(file.name).stem))
+                            max_upload_size=limit * services.UPLOAD_GRACE, key="data.upload")
+    too_big = services.upload_too_big(file.name, file.size, limit) if file is not None else None
+    if too_big:
+        st.error(too_big)
+    elif file is not None and st.button("Use the uploaded file", key="data.use_upload"):
+        with guard(f"Cannot read the upload {file.name}"):
+            path = services.save_upload(workspace(), file.name, file.getvalue())
+            set_current(open_path(cfg, str(path), name=Path(file.name).stem))
             st.rerun()
 
-cur = state.require_current()
+cur = require_current()
 st.divider()
-with state.guard(f"Cannot read {cur.path}"):
+
+# --- first view: metadata, schema, first rows (seconds, whatever the size) --------------------------
+info: dict = {"columns": []}
+with guard(f"Cannot read {cur.path}"):
     info = services.dataset_info(cur.path, cur.fingerprint, cur.id_column)
     c1, c2, c3 = st.columns(3)
     c1.metric("Rows", f"{info['rows']:,}")
@@ -62,21 +78,44 @@ with state.guard(f"Cannot read {cur.path}"):
                          if cur.label_column in info["columns"] else None,
                          key=f"data.label.{cur.fingerprint}", placeholder="none")
     if label != cur.label_column and label is not None:
-        state.set_current(Current(**{**cur.__dict__, "label_column": label}))
-    with st.expander("Preview (first 200 rows)", expanded=False):
-        st.dataframe(services.preview(cur.path, cur.fingerprint), hide_index=True)
+        set_current(Current(**{**cur.__dict__, "label_column": label}))
+    st.caption("Schema: " + ", ".join(f"`{n}` {t}" for n, t in zip(info["columns"], info["dtypes"])))
+    st.caption("First rows")
+    st.dataframe(services.preview(cur.path, cur.fingerprint), hide_index=True, height=220)
 
-    # --- profile ----------------------------------------------------------------------------------
-    st.subheader("Profile")
-    with st.spinner("Profiling..."):
-        prof = profiling.profile(cur.path, cur.fingerprint, cur.id_column)
+# --- profile: streamed from the worker, per column group ------------------------------------------
+st.subheader("Profile")
+no_auto = f"data.no_auto_profile.{cur.fingerprint}"  # after a cancel or an error: wait for the button
+job = jobs.get(profiling.profile_key(cur))
+if job is None and not st.session_state.get(no_auto):
+    job = profiling.profile_job(cur)
+
+
+def partial(running: jobs.Job) -> None:
+    done = profiling.partial_columns(running)
+    if done:
+        st.caption(f"{len(done)} of {len(info['columns']) or '?'} columns profiled so far")
+        st.dataframe(profiling.profile_table(done), hide_index=True)
+
+
+prof = None
+with guard("The profile could not be computed"):
+    prof = job_view.follow(job, partial=partial) if job is not None else None
+if job is not None and job.status in ("cancelled", "failed"):
+    st.session_state[no_auto] = True
+if prof is None and (job is None or job.status != "running"):
+    if st.button("Profile", key="data.profile"):
+        st.session_state.pop(no_auto, None)
+        profiling.profile_job(cur)
+        st.rerun()
+if prof is not None:
     summary = profiling.table_summary(prof)
     st.caption(f"{summary['rows']:,} rows · {summary['columns']} columns · "
                f"{summary['duplicate_rows'] if summary['duplicate_rows'] is not None else '?'} duplicate rows"
                + (f" · {summary['duplicate_ids']} duplicate ids" if summary["duplicate_ids"] is not None else ""))
     for note in summary["notes"]:
         st.caption(f"note: {note}")
-    st.dataframe(profiling.profile_table(prof), hide_index=True)
+    st.dataframe(profiling.profile_table(prof.columns), hide_index=True)
     charted = prof.columns
     if len(charted) > profiling.CHART_ALL_MAX:
         name = st.selectbox("Column to chart", prof.names, key="data.chart_col")
@@ -95,13 +134,13 @@ with state.guard(f"Cannot read {cur.path}"):
 # --- drift ----------------------------------------------------------------------------------------
 st.subheader("Drift against a reference")
 refs = [label for label, p in choices if p != cur.path]
-default_ref = state.reference_path()
+default_ref = reference_path()
 default_label = next((lbl for lbl, p in choices if p == default_ref), None)
 ref = st.selectbox("Reference (a dataset, e.g. the clean training data)", refs, key="data.reference",
                    index=refs.index(default_label) if default_label in refs else None,
                    placeholder="choose a reference")
 if ref is not None:
-    with state.guard(f"Cannot compare with {ref}"), st.spinner("Comparing..."):
+    with guard(f"Cannot compare with {ref}"), st.spinner("Comparing..."):
         report = profiling.drift_against(cur.path, cur.fingerprint, dict(choices)[ref], cur.id_column,
                                          cur.label_column)
         st.metric("Drift", report.outcome.upper())

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from dataqa.app import impact, state, versioning
+from dataqa.app import impact, job_view, versioning
+from dataqa.app.guard import guard
+from dataqa.app.project import config
 
 st.title("Impact")
-cfg = state.config()
+cfg = config()
 hist = []
-with state.guard("Cannot read the version store"):
+with guard("Cannot read the version store"):
     hist = versioning.history(cfg)
 if not hist:
     st.info("No versions yet: add the dataset on the Versions page, then fix rows (label noise "
@@ -17,19 +19,14 @@ if not hist:
 st.caption(f"{len(hist)} versions. The fixed baseline is retrained on each version and scored on the "
            "frozen evaluation rows (95% bootstrap intervals; deltas are paired against the parent).")
 led = None
-with state.guard("The ledger could not be computed"):
-    led = impact.cached_ledger(cfg)
-    if led is None and st.button("Retrain the baseline on every version", type="primary", key="impact.run"):
-        bar = st.progress(0.0, text="retraining...")
-        steps = {"n": 0}
-        total = 2 * len(hist)  # upper bound: the parent of each chosen version is retrained too
-
-        def tick(message: str) -> None:
-            steps["n"] += 1
-            bar.progress(min(steps["n"] / total, 1.0), text=message)
-
-        led = impact.ledger(cfg, progress=tick)
-        bar.progress(1.0, text="done")
+job = impact.running_or_done(cfg)
+with guard("The ledger could not be computed"):
+    led = job_view.follow(job) if job is not None else None
+if led is None and (job is None or job.status != "running"):
+    if st.button("Retrain the baseline on every version", type="primary", key="impact.run"):
+        with guard("The ledger could not be started"):
+            impact.ledger_job(cfg)
+            st.rerun()
 if led is None:
     st.stop()
 

@@ -2,15 +2,27 @@
 
 import streamlit as st
 
-from dataqa.app import noise, review, state, versioning
+from dataqa.app import job_view, noise, review, services, versioning
+from dataqa.app.current import Current, require_current, set_current
+from dataqa.app.guard import guard
+from dataqa.app.project import config
 
 st.title("Label noise")
 if "noise.flash" in st.session_state:
     st.success(st.session_state.pop("noise.flash"))
-cfg = state.config()
-cur = state.require_current()
+cfg = config()
+cur = require_current()
 if cur.label_column is None:
-    st.info("Choose the label column on the Data page first.")
+    # --- empty state: pick the label column right here ---------------------------------------------
+    st.info("Which column holds the class label? Noise detection predicts it out of fold and flags "
+            "rows whose given label the model finds unlikely.")
+    with guard(f"Cannot read {cur.path}"):
+        columns = services.dataset_info(cur.path, cur.fingerprint, cur.id_column)["columns"]
+        label = st.selectbox("Label column", columns, index=None, key="noise.label_pick",
+                             placeholder="choose the label column")
+        if label is not None:
+            set_current(Current(**{**cur.__dict__, "label_column": label}))
+            st.rerun()
     st.stop()
 
 # --- detect -----------------------------------------------------------------------------------------
@@ -18,14 +30,17 @@ c1, c2 = st.columns([3, 1])
 c1.caption(f"The fixed baseline ({cfg.baseline.model}) predicts `{cur.label_column}` out of fold "
            f"({cfg.baseline.folds} folds, seed {cfg.baseline.seed}); cleanlab flags rows whose given "
            "label the model finds unlikely. Results are cached per dataset version.")
-if not noise.available():
-    st.info("Label-noise detection is not available yet (the labeling module is being built).")
-elif c2.button("Find label noise", type="primary", key="noise.run"):
-    bar = st.progress(0.0, text="starting...")
-    with state.guard("Label-noise detection failed"):
-        result = noise.detect(cfg, cur, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
-        bar.progress(1.0, text="done")
-        st.session_state["dataqa.noise"] = result
+job = noise.detect_job(cfg, cur)
+with guard("Label-noise detection failed"):
+    found = job_view.follow(job) if job is not None else None
+    if found is not None:
+        st.session_state["dataqa.noise"] = found
+if (job is None or job.status != "running") and c2.button("Find label noise", type="primary", key="noise.run"):
+    with guard("Label-noise detection failed"):
+        started = noise.start_detect(cfg, cur)
+        if started.status == "done":  # already computed for this version: shown at once
+            st.session_state["dataqa.noise"] = started.result
+        st.rerun()
 
 result = noise.result_for(st.session_state.get("dataqa.noise"), cur)
 if result is None:
@@ -62,15 +77,15 @@ edited = st.data_editor(queue, key=f"noise.editor.{cur.fingerprint}", hide_index
                         column_config=noise.editor_config(result))
 fixes = noise.fixes_from_editor(edited)
 if st.button(f"Save {fixes.height} fix(es) as a new version", key="noise.save", disabled=fixes.height == 0):
-    with state.guard("The fixes were not saved"):
+    with guard("The fixes were not saved"):
         rec = versioning.edit_labels(cfg, cur, fixes)
-        state.set_current(versioning.open_version(cfg, rec.id))
+        set_current(versioning.open_version(cfg, rec.id))
         st.session_state["noise.flash"] = f"{rec.id}: {rec.message}"
         st.rerun()
 
 # --- Label Studio -----------------------------------------------------------------------------------------
 st.subheader("Review in Label Studio")
-with state.guard("Label Studio"):
+with guard("Label Studio"):
     ls = review.status(cfg)
     if not ls["running"]:
         st.caption("The embedded Label Studio runs on 127.0.0.1 with its data in the workspace "
@@ -87,12 +102,15 @@ with state.guard("Label Studio"):
                             or review.project_title(result.dataset), key="noise.project_input")
     top = st.number_input("Send the worst N suspects", 1, 5000, 50, key="noise.push_top")
     p1, p2, p3 = st.columns(3)
-    if p1.button("Send to Label Studio", key="noise.push"):
-        bar = st.progress(0.0, text="sending...")
-        res = review.push(cfg, result.suspects_path, top=int(top), project=project,
-                          on_batch=lambda d, t: bar.progress(d / max(t, 1), text=f"{d}/{t} tasks"))
-        st.session_state["noise.project"] = res.project_title
-        st.session_state["noise.pushed"] = (res.summary(), res.url)
+    push = review.push_job(cfg, result.suspects_path, top=int(top), project=project, start=False)
+    pushed = job_view.follow(push) if push is not None else None  # a cancelled push resumes: re-send
+    if pushed is not None:
+        review.forget(push)
+        st.session_state["noise.project"] = pushed.project_title
+        st.session_state["noise.pushed"] = (pushed.summary(), pushed.url)
+    if (push is None or push.status != "running") and p1.button("Send to Label Studio", key="noise.push"):
+        review.push_job(cfg, result.suspects_path, top=int(top), project=project, start=True)
+        st.rerun()
     if "noise.pushed" in st.session_state:
         summary, url = st.session_state["noise.pushed"]
         st.success(summary)
@@ -113,9 +131,9 @@ if cs is not None:
     if n_relabel == 0:
         st.info("No relabels to apply yet: confirmed or unsure rows change nothing.")
     elif st.button(f"Apply {n_relabel} relabel(s) as a new version", type="primary", key="noise.apply"):
-        with state.guard("The review was not applied"):
+        with guard("The review was not applied"):
             rec = versioning.apply_review(cfg, cur, cs.frame, cs.meta)
-            state.set_current(versioning.open_version(cfg, rec.id))
+            set_current(versioning.open_version(cfg, rec.id))
             del st.session_state["noise.changeset"]
             st.session_state["noise.flash"] = f"{rec.id}: {rec.message}"
             st.rerun()

@@ -3,23 +3,26 @@
 import altair as alt
 import streamlit as st
 
-from dataqa.app import state, versioning
+from dataqa.app import versioning
+from dataqa.app.current import current, set_current
+from dataqa.app.guard import guard
+from dataqa.app.project import config
 
 st.title("Versions")
-cfg = state.config()
-cur = state.current()
+cfg = config()
+cur = current()
 
 hist = []
-with state.guard("Cannot read the version store"):
+with guard("Cannot read the version store"):
     hist = versioning.history(cfg)
 
 if not hist:
     st.info("No versions yet. Add the current dataset as the first version: its evaluation split "
             "is frozen then, and every fix (manual edit, review, rollback) becomes a new version.")
     if cur is not None and st.button(f"Add {cur.name} as v1", type="primary", key="versions.add"):
-        with state.guard("The dataset was not added"):
+        with guard("The dataset was not added"):
             rec = versioning.add_current(cfg, cur)
-            state.set_current(versioning.open_version(cfg, rec.id))
+            set_current(versioning.open_version(cfg, rec.id))
             st.rerun()
     st.stop()
 
@@ -46,16 +49,16 @@ left, right = st.columns(2)
 with left:
     pick = st.selectbox("Open a version", ids[::-1], key="versions.open_pick")
     if st.button("Open", key="versions.open"):
-        with state.guard(f"Cannot open {pick}"):
-            state.set_current(versioning.open_version(cfg, pick))
+        with guard(f"Cannot open {pick}"):
+            set_current(versioning.open_version(cfg, pick))
             st.rerun()
 with right:
     target = st.selectbox("Roll back to", ids[:-1][::-1] or ids, key="versions.rollback_pick")
     sure = st.checkbox("Make a new version with this content (history is kept)", key="versions.rollback_sure")
     if st.button("Roll back", key="versions.rollback", disabled=not sure or len(ids) < 2):
-        with state.guard("Rollback failed"):
-            rec = versioning.rollback(cfg, target)
-            state.set_current(versioning.open_version(cfg, rec.id))
+        with guard("Rollback failed"):
+            rec = versioning.rollback(cfg, target, head=ids[-1])
+            set_current(versioning.open_version(cfg, rec.id))
             st.success(f"{rec.id}: {rec.message}")
             st.rerun()
 
@@ -68,7 +71,7 @@ if st.session_state.get("versions.seen_head") != ids[-1]:
 a_col, b_col = st.columns(2)
 a = a_col.selectbox("From", ids, key="versions.diff_a")
 b = b_col.selectbox("To", ids, key="versions.diff_b")
-with state.guard(f"Cannot diff {a} and {b}"):
+with guard(f"Cannot diff {a} and {b}"):
     d = versioning.diff(cfg, a, b)
     st.caption(f"{d.height} changed cells/rows from {a} to {b}; `changed_by` is the fix that made each change.")
     st.dataframe(d, hide_index=True)

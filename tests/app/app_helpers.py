@@ -9,10 +9,27 @@ MAIN = REPO / "app" / "main.py"
 PAGES = ["pages/data.py", "pages/checks.py", "pages/noise.py", "pages/versions.py", "pages/impact.py"]
 
 
-def open_page(at, page: str):
-    """Switch ``at`` to ``page`` (relative to app/main.py) and run it."""
+def open_page(at, page: str, settle_jobs: bool = True):
+    """Switch ``at`` to ``page`` (relative to app/main.py) and run it (until its jobs are done)."""
     at.switch_page(page)
     at.run()
+    return settle(at) if settle_jobs else at
+
+
+def settle(at, timeout: float = 600):
+    """Wait for the background jobs the page started (profile, detection...), then rerun it.
+
+    AppTest does not rerun the live panels on their own as a browser does; this does it for them.
+    """
+    from dataqa.app import jobs
+
+    for _ in range(20):
+        running = jobs.running()
+        if not running:
+            return at
+        for job in running:
+            assert job.wait(timeout), f"{job.label} still running after {timeout}s"
+        at.run()
     return at
 
 
@@ -21,7 +38,7 @@ def errors(at) -> list[str]:
 
 
 def current(at):
-    """The app's current dataset (``dataqa.app.state.Current``)."""
+    """The app's current dataset (``dataqa.app.current.Current``)."""
     return at.session_state["dataqa.current"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import current, errors, open_page, seed_noise_result
+from app_helpers import current, errors, open_page, seed_noise_result, settle
 from dataqa.versions import VersionStore
 
 ROWS = [2, 3, 11, 40, 7]
@@ -46,7 +46,7 @@ def test_label_studio_unreachable_is_a_readable_error(reviewed, monkeypatch):
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "a-token-that-must-not-show")
     at = reviewed
     at.run()
-    at.button(key="noise.push").click().run()
+    settle(at.button(key="noise.push").click().run())  # the push runs in the worker
     assert not at.exception
     [msg] = errors(at)
     assert msg.startswith("Label Studio: ") and "127.0.0.1:9" in msg

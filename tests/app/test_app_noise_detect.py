@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from app_helpers import errors, open_page
+from app_helpers import errors, open_page, settle
 
 
 def upload(at, name: str, df: pl.DataFrame, label: str):
@@ -18,6 +18,12 @@ def upload(at, name: str, df: pl.DataFrame, label: str):
     return open_page(at, "pages/noise.py")
 
 
+def current_fp(at) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "_", at.session_state["dataqa.current"].fingerprint)
+
+
 def two_blobs(n: int = 200, flipped: tuple[int, ...] = (3, 50, 120)) -> pl.DataFrame:
     rng = np.random.default_rng(7)
     y = np.array(["a", "b"] * (n // 2))
@@ -28,9 +34,11 @@ def two_blobs(n: int = 200, flipped: tuple[int, ...] = (3, 50, 120)) -> pl.DataF
 
 def test_detection_ranks_the_flipped_rows_first(app):
     at = upload(app, "blobs.csv", two_blobs(), "y")
-    at.button(key="noise.run").click().run(timeout=180)
+    at.button(key="noise.run").click().run()
+    assert at.get("progress")  # the live panel: the detection runs in the worker
+    assert at.button(key="job.cancel.noise_" + current_fp(at)).label == "Cancel"
+    settle(at)
     assert not at.exception and errors(at) == []
-    assert at.get("progress")  # the bar was drawn
     queue = at.data_editor[0].value
     assert set(queue["row_id"].head(3)) == {3, 50, 120}
     assert {m.label: m.value for m in at.metric}["Rows"] == "200"
@@ -38,7 +46,7 @@ def test_detection_ranks_the_flipped_rows_first(app):
 
 def test_single_class_is_a_readable_error(app):
     at = upload(app, "one.csv", pl.DataFrame({"x": [1.0, 2.0, 3.0, 4.0] * 10, "y": ["a"] * 40}), "y")
-    at.button(key="noise.run").click().run(timeout=120)
+    settle(at.button(key="noise.run").click().run())
     assert not at.exception
     [msg] = errors(at)
     assert msg.startswith("Label-noise detection failed: ")
