@@ -8,6 +8,7 @@ The GX cases and pandera parity cases are the ones ``tests/test_gx_conformance.p
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -203,12 +204,24 @@ def gxc_spec(name: str, kwargs: dict[str, Any]) -> Any:
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file="s.py", location="s.py[1]")
 
 
+def _shared_session_args() -> list[str]:
+    """CLI options naming the shared test session (another master or conf would replace it)."""
+    spec = importlib.util.spec_from_file_location("_spark_conftest", Path(__file__).with_name("conftest.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = ["--engine", "spark", "--spark-master", "local[2]"]
+    for k, v in module.TEST_CONF.items():
+        args += ["--spark-conf", f"{k}={v}"]
+    return args
+
+
 def test_cli_engine_spark_same_exit_codes_and_errors(spark: Any, tmp_path: Path) -> None:
     runner = CliRunner()
     suite = ROOT / "expectations" / "diamonds.gx.json"
+    on_spark = _shared_session_args()
     polars_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json"])
-    spark_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json",
-                                    "--engine", "spark", "--spark-master", "local[2]"])
+    spark_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json", *on_spark])
     assert spark_run.exit_code == polars_run.exit_code == 1
     a, b = json.loads(spark_run.stdout), json.loads(polars_run.stdout)
     assert [(c["outcome"], c.get("unexpected_count")) for c in a["checks"]] == [
@@ -217,11 +230,36 @@ def test_cli_engine_spark_same_exit_codes_and_errors(spark: Any, tmp_path: Path)
     bad.write_text(json.dumps({"expectations": [{"type": "expect_column_values_to_be_nul",
                                                  "kwargs": {"column": "carat"}}]}))
     p = runner.invoke(app, ["check", DATA, "--suite", str(bad)])
-    s = runner.invoke(app, ["check", DATA, "--suite", str(bad), "--engine", "spark"])
+    s = runner.invoke(app, ["check", DATA, "--suite", str(bad), *on_spark])
     assert s.exit_code == p.exit_code != 0
     assert s.stderr.strip().splitlines()[-1] == p.stderr.strip().splitlines()[-1]
-    missing = runner.invoke(app, ["check", str(tmp_path / "nope.parquet"), "--suite", str(suite),
-                                  "--engine", "spark"])
+    missing = runner.invoke(app, ["check", str(tmp_path / "nope.parquet"), "--suite", str(suite), *on_spark])
     missing_p = runner.invoke(app, ["check", str(tmp_path / "nope.parquet"), "--suite", str(suite)])
     assert missing.exit_code == missing_p.exit_code != 0
     assert "Traceback" not in missing.stderr
+
+
+def test_custom_check_runs_on_spark_only_with_a_spark_implementation(spark: Any) -> None:
+    from pyspark.sql import functions as F
+
+    from dataqa.validation.custom import custom_check
+
+    @custom_check("h1_spark_even", pandera=False, replace=True,
+                  spark=lambda column: F.col(column) % 2 == 0)
+    def h1_spark_even(column: str) -> pl.Expr:
+        return pl.col(column) % 2 == 0
+
+    @custom_check("h1_polars_only_even", pandera=False, replace=True)
+    def h1_polars_only_even(column: str) -> pl.Expr:
+        return pl.col(column) % 2 == 0
+
+    df = pl.DataFrame({"v": [2, 3, None, 5, 8]})
+    suite = parse_gx_suite({"expectations": [{"type": "h1_spark_even", "kwargs": {"column": "v"}}]}, "s.json")
+    on_spark = run_spark(spark, suite, df).checks[0]
+    on_polars = run_suites(_polars_dataset(df), [suite]).checks[0]
+    assert (on_spark.outcome, on_spark.failing_row_ids) == (on_polars.outcome, on_polars.failing_row_ids) == (
+        "failed", [1, 3])
+    refused = parse_gx_suite({"expectations": [{"type": "h1_polars_only_even", "kwargs": {"column": "v"}}]},
+                             "s.json")
+    with pytest.raises(SuiteFileError, match="h1_polars_only_even: not supported on the spark engine"):
+        run_spark(spark, refused, df)
