@@ -97,6 +97,9 @@ class SuiteReport:
     #: Set by ``dataqa.validation.compare.compare_reports``: new / still failing / fixed rows
     #: per check against a baseline report; in the JSON only when set.
     comparison: ReportComparison | None = None
+    #: The Parquet file holding every failing row (``--failures``), when the report itself keeps
+    #: only the first rows of each check; a later ``--baseline-report`` reads it. JSON: when set.
+    failures_file: str | None = None
 
     # --- summary -------------------------------------------------------------
     @property
@@ -180,6 +183,7 @@ class SuiteReport:
             "notes": self.notes,
             "checks": checks,
             **({"comparison": self.comparison.to_dict()} if self.comparison is not None else {}),
+            **({"failures_file": self.failures_file} if self.failures_file else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -204,7 +208,8 @@ class SuiteReport:
         return cls(dataset=data["dataset"], id_column=data.get("id_column"), checks=checks,
                    failures=failures, row_count=data.get("row_count"),
                    notes=list(data.get("notes", [])),
-                   comparison=ReportComparison.from_dict(data["comparison"]) if data.get("comparison") else None)
+                   comparison=ReportComparison.from_dict(data["comparison"]) if data.get("comparison") else None,
+                   failures_file=data.get("failures_file"))
 
     @classmethod
     def from_json(cls, text: str) -> "SuiteReport":
