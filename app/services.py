@@ -28,11 +28,6 @@ from dataqa.validation.suites import load_suite
 
 #: Formats the Data page accepts for upload.
 UPLOAD_TYPES = ("csv", "parquet")
-#: Bytes in a MB, as Streamlit counts upload sizes.
-MB = 1 << 20
-#: Streamlit receives uploads up to this multiple of ``[app] max_upload_mb``, so that a file over
-#: the limit gets the app's message (which points to opening by path) instead of Streamlit's.
-UPLOAD_GRACE = 4
 #: Suite files the Checks page lists.
 SUITE_SUFFIXES = (".json", ".yaml", ".yml", ".py")
 
@@ -84,28 +79,19 @@ def save_upload(workspace: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def upload_too_big(name: str, size: int, limit_mb: int) -> str | None:
-    """The message for an upload over ``[app] max_upload_mb``, else ``None``."""
-    if size <= limit_mb * MB:
-        return None
-    return (f"{name} is {size / MB:,.0f} MB, over the upload limit of {limit_mb} MB "
-            "([app] max_upload_mb in dataqa.toml). Open it by its path on this machine instead "
-            "(a file, a folder or a glob of Parquet files), or raise the limit.")
-
-
 def project_files(cfg: ProjectConfig) -> list[tuple[str, str]]:
     """(label, absolute path) of the datasets a user can open: configured, samples, uploads."""
     root = cfg.root
     paths: list[Path] = []
-    for p in (cfg.resolve(cfg.dataset.path), cfg.resolve(cfg.dataset.reference)):
-        if p and Path(p).is_file():
-            paths.append(Path(p).resolve())
+    for configured in (cfg.resolve(cfg.dataset.path), cfg.resolve(cfg.dataset.reference)):
+        if configured and Path(configured).is_file():
+            paths.append(Path(configured).resolve())
     for folder in (root / "sample_data", cfg.workspace_path / "uploads"):
         if folder.is_dir():
-            for p in sorted(folder.iterdir()):
-                if p.suffix.lower() in (".csv", ".parquet", ".jsonl") and "truth" not in p.stem:
-                    if p.resolve() not in paths:
-                        paths.append(p.resolve())
+            for f in sorted(folder.iterdir()):
+                if f.suffix.lower() in (".csv", ".parquet", ".jsonl") and "truth" not in f.stem:
+                    if f.resolve() not in paths:
+                        paths.append(f.resolve())
     out = []
     for p in paths:
         try:
@@ -163,7 +149,7 @@ def _suite_key(suites: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _cached_check(path: str, fingerprint: str, suite_key: tuple, id_column: str | None,
+def _cached_check(path: str, fingerprint: str, suite_key: tuple[tuple[str, int, int], ...], id_column: str | None,
                   reference: str | None) -> SuiteReport:
     return check_dataset(path, [s for s, _, _ in suite_key], id_column=id_column,
                          reference=reference)

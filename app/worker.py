@@ -89,7 +89,8 @@ def pack_error(exc: BaseException) -> bytes:
 def unpack_error(data: bytes) -> BaseException:
     """The exception sent by :func:`pack_error`."""
     obj = pickle.loads(data)
-    return obj.rebuild() if isinstance(obj, ErrorEnvelope) else obj  # type: ignore[no-any-return]
+    exc: BaseException = obj.rebuild() if isinstance(obj, ErrorEnvelope) else obj
+    return exc
 
 
 def _child(target: str, kwargs: dict[str, Any], q: Any) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dataqa.app import job_view, jobs, profiling, services, versioning
+from dataqa.app import job_view, jobs, profiling, services, uploads, versioning
 from dataqa.app.current import Current, current, open_path, require_current, set_current
 from dataqa.app.guard import guard
 from dataqa.app.project import config, reference_path, workspace
@@ -52,8 +52,8 @@ with upload:
     st.caption(f"CSV or Parquet, at most {limit} MB per file (`[app] max_upload_mb`); "
                "bigger tables: open them by path.")
     file = st.file_uploader("Upload a dataset", type=list(services.UPLOAD_TYPES),
-                            max_upload_size=limit * services.UPLOAD_GRACE, key="data.upload")
-    too_big = services.upload_too_big(file.name, file.size, limit) if file is not None else None
+                            max_upload_size=limit * uploads.UPLOAD_GRACE, key="data.upload")
+    too_big = uploads.upload_too_big(file.name, file.size, limit) if file is not None else None
     if too_big:
         st.error(too_big)
     elif file is not None and st.button("Use the uploaded file", key="data.use_upload"):

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from dataqa.app.uploads import UPLOAD_GRACE
 from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
 from dataqa.errors import DataqaError
 
@@ -22,12 +23,13 @@ def main_script() -> Path:
     return Path(dataqa.app.__file__).resolve().parent / "main.py"
 
 
-def streamlit_command(port: int) -> list[str]:
+def streamlit_command(port: int, max_upload_mb: int = 200) -> list[str]:
     """The ``streamlit run`` command line: loopback only, headless, no telemetry, no file watcher."""
     return [
         sys.executable, "-m", "streamlit", "run", str(main_script()),
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
+        "--server.maxUploadSize", str(max_upload_mb * UPLOAD_GRACE),
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
@@ -42,10 +44,12 @@ def app(
     data: Annotated[Optional[Path], typer.Option("--data", help="Dataset to open first (default: the dataset named in dataqa.toml).")] = None,
 ) -> None:
     """Open the workbench (Data, Checks, Label noise, Versions, Impact) at http://127.0.0.1:PORT."""
+    from dataqa.config import load_config
     from dataqa.io import read_dataset
 
     env = dict(os.environ)
     try:
+        max_upload_mb = load_config(env.get("DATAQA_APP_ROOT") or None).app.max_upload_mb
         if data is not None:
             read_dataset(data, check_ids=False).columns  # fail here, with one line, not in the page
             env["DATAQA_APP_DATA"] = str(data.resolve())
@@ -54,7 +58,7 @@ def app(
         raise typer.Exit(int(exit_code_for_error(exc))) from None
     env.setdefault("DATAQA_APP_ROOT", str(Path.cwd()))
     typer.echo(f"dataqa workbench: http://127.0.0.1:{port}  (Ctrl-C stops it)", err=True)
-    proc = subprocess.Popen(streamlit_command(port), env=env)
+    proc = subprocess.Popen(streamlit_command(port, max_upload_mb), env=env)
     # Stopping `dataqa app` (Ctrl-C or a plain kill) must stop the server too, not orphan it.
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
