@@ -8,6 +8,8 @@ same file. Failures, suspects and version diffs are reported by this id.
 from __future__ import annotations
 
 import glob
+import csv
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,11 +95,14 @@ class Dataset:
         return collect(self.lf, self.path)
 
 
+def _separator(path: str | Path) -> str:
+    return "\t" if str(path).lower().endswith(".tsv") else ","
+
+
 def _scan(path: Path, fmt: Format) -> pl.LazyFrame:
     if fmt == "csv":
-        sep = "\t" if path.suffix.lower() == ".tsv" else ","
         # Ragged lines must be an error, not silently padded: truncate_ragged_lines stays False.
-        return pl.scan_csv(path, separator=sep, infer_schema_length=10_000, encoding="utf8")
+        return pl.scan_csv(path, separator=_separator(path), infer_schema_length=10_000, encoding="utf8")
     if fmt == "parquet":
         return pl.scan_parquet(path)
     return pl.scan_ndjson(path, infer_schema_length=10_000)
@@ -155,6 +160,8 @@ def read_dataset(
     except Exception as exc:  # polars raises several types on open
         raise FileFormatError(f"{p}: {_first_line(exc)}", str(p)) from None
     ds = Dataset(path=str(p), lf=lf, id_column=id_column, format=fmt)
+    if fmt == "csv":
+        check_csv_shape(p)
     columns = ds.columns  # resolves the header now, so a bad file fails here
     if id_column is not None:
         if id_column not in columns:
@@ -250,27 +257,82 @@ def _first_line(exc: BaseException) -> str:
     return msg
 
 
-def _ragged_line(path: str) -> str:
-    """Locate the first ragged line of a CSV (error path only, so a plain csv scan is fine)."""
-    import csv
-
+def csv_header(path: str | Path) -> list[str]:
+    """The names on a CSV's first line, exactly as written (polars renames duplicates)."""
     try:
-        sep = "\t" if path.lower().endswith(".tsv") else ","
-        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-            reader = csv.reader(fh, delimiter=sep)
-            width = len(next(reader))
-            for row in reader:
-                if len(row) != width:
-                    return f" at line {reader.line_num}: {len(row)} fields, the header has {width}"
-    except (OSError, StopIteration, csv.Error):
-        pass
-    return ""
+        head = pl.read_csv(path, has_header=False, n_rows=1, infer_schema=False,
+                           separator=_separator(path), truncate_ragged_lines=True)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise FileFormatError(f"{path}: {_first_line(exc)}", str(path)) from None
+    return [str(v) if v is not None else "" for v in head.row(0)] if head.height else []
+
+
+def check_csv_shape(path: str | Path) -> None:
+    """Reject what polars would read differently depending on the columns a query touches.
+
+    Duplicated header names (polars renames the second ``a`` to ``a_duplicated_0``) and ragged
+    lines (a line with more fields than the header: polars notices only when it parses every
+    column, so ``check`` on one column would pass a file ``profile`` rejects). The ragged-line
+    pass tokenises every line but keeps one text column: about a quarter of a full read.
+
+    Raises
+    ------
+    FileFormatError
+        Naming the duplicated column(s), or the first ragged line by its line number in the file.
+    """
+    names = csv_header(path)
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        where = "; ".join(f"'{d}' is column " + " and ".join(str(i + 1) for i, n in enumerate(names) if n == d)
+                          for d in dups)
+        raise FileFormatError(f"{path}: duplicate column name(s) in the header: {where}", str(path))
+    ragged = first_ragged_line(path, len(names))
+    if ragged is not None:
+        line, fields = ragged
+        raise FileFormatError(
+            f"{path}: ragged CSV: line {line} has {fields} fields, the header has {len(names)}", str(path))
+
+
+def first_ragged_line(path: str | Path, width: int) -> tuple[int, int] | None:
+    """``(line number, field count)`` of the first line with more than ``width`` fields, or None.
+
+    Polars reads the file with one extra text column: it is filled only on ragged lines.
+    """
+    extra = f"__dataqa_extra_{width}"
+    schema: dict[str, pl.DataType] = {f"__dataqa_{i}": pl.String() for i in range(width)}
+    schema[extra] = pl.String()
+    lf = pl.scan_csv(path, has_header=False, skip_rows=1, schema=schema, separator=_separator(path),
+                     truncate_ragged_lines=True, missing_columns="insert")
+    try:
+        row = lf.select(pl.col(extra).is_not_null().arg_true().first()).collect(engine="streaming").item()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _read_error(exc, str(path)) from None
+    if row is None:
+        return None
+    return _physical_line(path, int(row) + 1)
+
+
+def _physical_line(path: str | Path, record: int) -> tuple[int, int]:
+    """Line number and field count of the ``record``-th record after the header (1-based).
+
+    The csv module counts physical lines, so quoted fields spanning lines are accounted for;
+    ``islice`` skips the records before it in C (error path only).
+    """
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh, delimiter=_separator(path))
+        fields = next(itertools.islice(reader, record, record + 1), [])
+        return reader.line_num, len(fields)
 
 
 def _read_error(exc: BaseException, source: str) -> FileFormatError:
     msg = _first_line(exc)
     if msg.startswith("ragged CSV") and Path(source).is_file():
-        msg = msg.replace("ragged CSV:", f"ragged CSV{_ragged_line(source)}:", 1)
+        try:
+            ragged = first_ragged_line(source, len(csv_header(source)))
+        except FileFormatError:
+            ragged = None
+        if ragged is not None:
+            msg = f"ragged CSV: line {ragged[0]} has {ragged[1]} fields, the header has {len(csv_header(source))}"
     return FileFormatError(f"{source}: {msg}", source)
 
 

@@ -45,7 +45,7 @@ def _write(tmp_path: Path, name: str, content: bytes) -> Path:
     [
         ("empty.csv", b"", "the file is empty"),
         ("data.xlsx", b"PK\x03\x04", "unknown dataset format '.xlsx'"),
-        ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "ragged CSV at line 3: 3 fields, the header has 2"),
+        ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "ragged CSV: line 3 has 3 fields, the header has 2"),
         ("bad.csv", b"a,b\n1,\xff\xfe\n", "not valid UTF-8"),
         ("bad.parquet", b"PAR1 this is not parquet", "not a valid Parquet file"),
         ("bad.jsonl", b'{"a": 1}\n{"a": \n', ""),
