@@ -26,33 +26,18 @@ than ``min_values`` non-null values on either side are not compared (a note says
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import numpy.typing as npt
 
 from dataqa.errors import InputError
+from dataqa.validation.drift_model import DriftReport, DriftResult, Threshold
 from dataqa.validation.drift_stats import decile_groups, js_distance, ks_binned, psi, rebin
+from dataqa.validation.drift_schema import schema_results
 from dataqa.validation.profile_model import ColumnProfile, Profile
-
-DriftOutcome = Literal["passed", "warning", "failed"]
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """Statistic above ``warning``: outcome warning; above ``failed``: outcome failed."""
-
-    warning: float
-    failed: float
-
-    def outcome(self, value: float) -> DriftOutcome:
-        """The outcome of a statistic value."""
-        if value > self.failed:
-            return "failed"
-        return "warning" if value > self.warning else "passed"
-
 
 @dataclass(frozen=True)
 class DriftConfig:
@@ -122,35 +107,6 @@ def load_drift_config(path: str | Path) -> DriftConfig:
         raise InputError(f"{p}: {exc}") from None
 
 
-@dataclass
-class DriftResult:
-    """One drift finding: a statistic, its threshold and outcome."""
-
-    check: str
-    column: str | None
-    value: float | None
-    outcome: DriftOutcome
-    threshold: Threshold | None = None
-    message: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class DriftReport:
-    """All drift results of one comparison, plus notes on what was not compared."""
-
-    current: str
-    reference: str
-    results: list[DriftResult]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def outcome(self) -> DriftOutcome:
-        """Worst outcome."""
-        outs = {r.outcome for r in self.results}
-        return "failed" if "failed" in outs else "warning" if "warning" in outs else "passed"
-
-
 # ---- comparison ------------------------------------------------------------------------
 def compare(current: Profile, reference: Profile, *, label_column: str | None = None,
             config: DriftConfig | None = None) -> DriftReport:
@@ -175,8 +131,6 @@ def compare(current: Profile, reference: Profile, *, label_column: str | None = 
     >>> [(r.check, r.outcome) for r in compare(cur, ref).results]
     [('drift.schema', 'passed'), ('drift.js', 'failed'), ('drift.unseen_categories', 'failed')]
     """
-    from dataqa.validation.drift_schema import schema_results
-
     cfg = config or DriftConfig()
     report = DriftReport(current=current.source, reference=reference.source, results=[])
     report.results += schema_results(current, reference, report.notes)

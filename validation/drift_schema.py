@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from dataqa.validation.drift_model import DriftResult
 from dataqa.validation.profile_model import Profile
 
-if TYPE_CHECKING:  # pragma: no cover
-    from dataqa.validation.drift import DriftResult
 
-
-def schema_results(current: Profile, reference: Profile, notes: list[str]) -> list["DriftResult"]:
+def schema_results(current: Profile, reference: Profile, notes: list[str]) -> list[DriftResult]:
     """One ``drift.schema`` result per skewed column, or a single passed one.
 
     Removed and retyped columns fail (a model or a suite reading them breaks); added columns
     and a column that gained nulls warn.
     """
-    from dataqa.validation.drift import DriftResult
-
     out: list[DriftResult] = []
     cur_names = set(current.names)
     ref_names = set(reference.names)
