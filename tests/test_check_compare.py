@@ -208,3 +208,33 @@ def test_cli_version_stores_its_report_and_since_compares(project: Path) -> None
     assert [(c["new_rows"], c["fixed_rows"], c["still_count"]) for c in cmp["checks"]] == [
         ([], [2], 0), ([4], [], 1)]
     assert (project / ".dataqa" / "reports" / "v2.json").exists()
+
+
+def test_cli_capped_report_compares_through_its_failures_file(project: Path) -> None:
+    """A report keeping 1 row per check still compares exactly: its --failures file has them all."""
+    result = runner.invoke(app, ["check", "old.csv", "-s", "s.json", "--id", "k", "--max-failures", "0",
+                                 "--failures", "old.parquet", "-f", "json", "-o", "capped.json"])
+    assert result.exit_code == ExitCode.CHECK_FAILURES, result.output
+    data = json.loads((project / "capped.json").read_text())
+    assert data["failures_file"] == str(project / "old.parquet")
+    assert [c["failures"] for c in data["checks"]] == [[], []]
+    result = runner.invoke(app, ["check", "new.csv", "-s", "s.json", "--id", "k", "--max-failures", "0",
+                                 "--baseline-report", "capped.json", "-f", "json"])
+    cmp = json.loads(result.stdout)["comparison"]
+    assert [(c["new_rows"], c["fixed_rows"], c["still_count"]) for c in cmp["checks"]] == [
+        ([4], [2], 0), ([5], [], 1)]
+    (project / "old.parquet").unlink()
+    result = runner.invoke(app, ["check", "new.csv", "-s", "s.json", "--id", "k", "--baseline-report", "capped.json"])
+    assert result.exit_code == ExitCode.USAGE_OR_INPUT_ERROR
+    assert f"capped.json: its failing rows file {project / 'old.parquet'} is missing" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--max-failures", "-1"], "error: --max-failures must be 0 or more, got -1"),
+    (["--failures", "no/such/dir/f.parquet"], "error: --failures no/such/dir/f.parquet: cannot write there"),
+])
+def test_cli_bad_failure_options(project: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["check", "new.csv", "-s", "s.json", "-o", "out.json", *args])
+    assert result.exit_code == ExitCode.USAGE_OR_INPUT_ERROR, result.output
+    assert result.output.strip() == message or result.output.startswith(message)
+    assert not (project / "out.json").exists()

@@ -126,10 +126,32 @@ def _match(current: SuiteReport, baseline: Baseline) -> list[int]:
 
 
 def _failures(report: SuiteReport, failures: pl.LazyFrame | None) -> pl.LazyFrame:
-    src = failures if failures is not None else report.failures.lazy()
-    if CHECK_INDEX not in src.collect_schema().names():
-        return pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: pl.Int64})
-    return src.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID)
+    """``check_index, row_id`` of every failing row: from ``failures`` (a failures file, with
+    ``check_index`` or with ``suite_file, check`` as ``--failures`` writes them) for the checks it
+    holds, from the report's own table for the others (checks added after the run: drift)."""
+    own = report.failures.lazy()
+    own = (own.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID) if CHECK_INDEX in own.collect_schema().names()
+           else pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: report.failures.schema.get(ROW_ID, pl.Int64)}))
+    if failures is None:
+        return own
+    names = failures.collect_schema().names()
+    if CHECK_INDEX in names:
+        mapped = failures.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID)
+    else:
+        where: dict[tuple[str, str], int] = {}
+        for i, c in enumerate(report.checks):
+            key = (c.suite_file, c.label)
+            if key in where:
+                raise BaselineError(f"{c.suite_file}: two checks are named {c.label!r}; their rows "
+                                    "cannot be told apart in the failures file")
+            where[key] = i
+        index = pl.LazyFrame({"suite_file": [k[0] for k in where], "check": [k[1] for k in where],
+                              CHECK_INDEX: list(where.values())},
+                             schema={"suite_file": pl.String, "check": pl.String, CHECK_INDEX: pl.Int64})
+        mapped = failures.join(index, on=["suite_file", "check"]).select(CHECK_INDEX, ROW_ID)
+    present = mapped.select(CHECK_INDEX).unique().collect(engine="streaming")[CHECK_INDEX]
+    rest = own.filter(~pl.col(CHECK_INDEX).is_in(present.implode()))
+    return pl.concat([mapped, rest.with_columns(pl.col(ROW_ID).cast(mapped.collect_schema()[ROW_ID]))])
 
 
 def _check_complete(name: str, report: SuiteReport, failures: pl.LazyFrame) -> None:

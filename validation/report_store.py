@@ -63,21 +63,23 @@ class ReportStore:
         return self.report_file(version).exists()
 
     def save(self, version: str, report: SuiteReport, failures: pl.LazyFrame | None = None) -> Path:
-        """Store ``report`` for ``version`` with every failing row (``failures``, or the
-        report's own table); returns the JSON path."""
+        """Store ``report`` for ``version`` with every failing row (``failures``: a failures
+        file as ``--failures`` writes it, scanned lazily; else the report's own table, which must
+        then hold every row); returns the JSON path."""
         self.path.mkdir(parents=True, exist_ok=True)
         target = self.report_file(version)
         old = self._failures_name(target)
         name = f"{version}.{secrets.token_hex(4)}.failures.parquet"
         src = failures if failures is not None else report.failures.lazy()
-        cols = [c for c in ("check_index", ROW_ID, "failure_case") if c in src.collect_schema().names()]
+        cols = [c for c in ("check_index", "suite_file", "check", ROW_ID, "failure_case")
+                if c in src.collect_schema().names()]
         tmp = self.path / f".{name}.tmp"
         tmp_json = self.path / f".{version}.{secrets.token_hex(4)}.json.tmp"
         try:
-            src.select(cols).sink_parquet(tmp)
+            src.select(cols).sink_parquet(tmp, engine="streaming")
             os.replace(tmp, self.path / name)
             data = report.to_dict()
-            data["failures_file"] = name
+            data["failures_file"] = name  # relative: the folder can move
             data["store"] = self.store_hash
             with open(tmp_json, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, default=str)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import polars as pl
+
 from dataqa.columns import ROW_ID
 from dataqa.errors import BaselineError
 from dataqa.io import Dataset
@@ -52,6 +54,8 @@ def check_version(
     *,
     reports: ReportStore | None = None,
     save: bool = True,
+    max_failures: int | None = None,
+    failures_path: str | Path | None = None,
 ) -> SuiteReport:
     """Run ``suites`` on version ``ref`` and store the report with it.
 
@@ -67,6 +71,9 @@ def check_version(
         Where reports are stored (default ``report_store_for(store)``).
     save:
         Store the report (``False``: just return it).
+    max_failures, failures_path:
+        As for ``run_suites``: the first rows per check in the report, every failing row in a
+        Parquet file (stored with the report too).
 
     Raises
     ------
@@ -74,9 +81,14 @@ def check_version(
         No such version.
     """
     dataset, rec = version_dataset(store, ref)
-    report = run_suites(dataset, suites)
+    if save and max_failures is not None and failures_path is None:
+        raise BaselineError("a report stored with a version keeps every failing row: pass a failures "
+                            "path with max_failures")
+    out = None if failures_path is None else str(failures_path)
+    report = run_suites(dataset, suites, max_failures_per_check=max_failures, failures_path=out)
     if save:
-        (reports or report_store_for(store)).save(rec.id, report)
+        (reports or report_store_for(store)).save(
+            rec.id, report, None if out is None else pl.scan_parquet(out))
     return report
 
 
@@ -109,13 +121,17 @@ def check_version_files(
     *,
     plugins: Sequence[str | Path] = (),
     baseline: Baseline | None = None,
+    max_failures: int | None = None,
+    failures_path: str | Path | None = None,
 ) -> SuiteReport:
     """``check_version`` from suite and plugin files, compared with ``baseline`` if given, then
-    stored (with its comparison) for later ``--since`` runs."""
+    stored (with its comparison and every failing row) for later ``--since`` runs."""
     load_plugins(plugins)
     parsed = [load_suite(s) for s in suites]
-    report = check_version(store, ref, parsed, save=False)
+    report = check_version(store, ref, parsed, save=False, max_failures=max_failures,
+                           failures_path=failures_path)
+    every = None if failures_path is None else pl.scan_parquet(failures_path)
     if baseline is not None:
-        compare_reports(report, baseline)
-    report_store_for(store).save(store.resolve(ref).id, report)
+        compare_reports(report, baseline, current_failures=every)
+    report_store_for(store).save(store.resolve(ref).id, report, every)
     return report

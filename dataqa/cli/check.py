@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import polars as pl
 import typer
 
 from dataqa.cli.exit_codes import exit_code_for, exit_code_for_error
 from dataqa.errors import DataqaError, InputError
 from dataqa.io import ensure_writable
+
+
+#: Failing rows per check kept in the report by default (counts are always exact).
+MAX_FAILURES = 1000
 
 
 class OutputFormat(str, Enum):
@@ -46,18 +52,24 @@ def check(
     spark_master: Annotated[Optional[str], typer.Option("--spark-master", help="Spark master: local[*] (default), spark://HOST:PORT or sc://HOST:PORT.")] = None,
     spark_conf: Annotated[Optional[list[str]], typer.Option("--spark-conf", help="Spark setting KEY=VALUE; repeatable.")] = None,
     failures: Annotated[Optional[Path], typer.Option("--failures", help="Write every failing row (row id, suite, check, column, value) here as Parquet.")] = None,
-    max_failures: Annotated[Optional[int], typer.Option("--max-failures", min=0, help="Keep at most N failing rows per check in the report (counts stay exact).")] = None,
+    max_failures: Annotated[int, typer.Option("--max-failures", help="Keep at most N failing rows per check in the report (counts stay exact; every row goes to --failures).")] = MAX_FAILURES,
 ) -> None:
     """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file, 7 a check could not be evaluated."""
     from dataqa.config import load_config
     from dataqa.validation.api import check_dataset
     from dataqa.validation.render import RENDERERS
 
+    # every failing row of this run, for the comparison with a baseline when --failures is not given
+    scratch = tempfile.TemporaryDirectory(prefix="dataqa-check-")
     try:
         cfg = load_config()
         gate = (fail_on.value if fail_on else cfg.check.fail_on)
         if output is not None:
             ensure_writable(output, "--output")  # before the run, not after every check
+        if failures is not None:
+            ensure_writable(failures, "--failures")
+        if max_failures < 0:
+            raise InputError(f"--max-failures must be 0 or more, got {max_failures}")
         if baseline_report is not None and since is not None:
             raise InputError("give one baseline: --baseline-report FILE or --since VERSION, not both")
         if gate == "new" and baseline_report is None and since is None:
@@ -71,19 +83,21 @@ def check(
         baseline = (load_baseline(report=baseline_report, since=since, store=store)
                     if baseline_report is not None or since is not None else None)
         data_path = cfg.dataset_path(data) if version is None else ""
+        every = failures if failures is not None or (baseline is None and version is None) else (
+            Path(scratch.name) / "failures.parquet")
         suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
         if not suites and not (reference or (cfg.dataset.reference and data is None)):
             raise InputError("no suite given: pass --suite FILE or set [check] suites in dataqa.toml")
         report = check_version_files(
             store, version, suites,
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
-            baseline=baseline,
+            baseline=baseline, max_failures=max_failures, failures_path=every,
         ) if version is not None else check_dataset(
             data_path,
             suites,
             **_engine_options(cfg, engine, spark_master, spark_conf),
             max_failures=max_failures,
-            failures_path=failures,
+            failures_path=every,
             id_column=id_column or (cfg.dataset.id_column if data is None else None),
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
             reference=reference or (cfg.resolve(cfg.dataset.reference) if data is None else None),
@@ -96,10 +110,12 @@ def check(
 
             report.extend([baseline_gate_result(cfg, metric=baseline_metric or cfg.check.baseline_metric,
                                                 tolerance=tolerance)])
+        if failures is not None:
+            report.failures_file = str(failures.resolve())
         if baseline is not None and report.comparison is None:
             from dataqa.validation.compare import compare_reports
 
-            compare_reports(report, baseline)
+            compare_reports(report, baseline, current_failures=None if every is None else pl.scan_parquet(every))
         text = RENDERERS[format.value](report)
         if output:
             output.write_text(text, encoding="utf-8")
@@ -109,6 +125,8 @@ def check(
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None
+    finally:
+        scratch.cleanup()
 
 
 def _engine_options(cfg: Any, engine: str | None, master: str | None,
