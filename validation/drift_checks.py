@@ -37,7 +37,8 @@ def drift_results(
     reference:
         Dataset file, saved profile JSON, or a ``Profile``.
     label_column:
-        Label for ``drift.label``; default ``[dataset] label_column`` of ``dataqa.toml``.
+        Label for ``drift.label`` (none: no label drift). The caller resolves it, e.g. from
+        ``[dataset] label_column`` of ``dataqa.toml``: this module reads no configuration.
     config:
         Thresholds; default ``DriftConfig()``.
 
@@ -55,10 +56,6 @@ def drift_results(
     """
     ref = reference if isinstance(reference, Profile) else load_reference(reference)
     ref_name = str(reference) if not isinstance(reference, Profile) else reference.source
-    if label_column is None:
-        from dataqa.config import load_config
-
-        label_column = load_config().dataset.label_column
     cur = profile(dataset, reference=ref)
     report = compare(cur, ref, label_column=label_column, config=config)
     results = [to_check_result(r, ref_name, cur.rows) for r in report.results]
