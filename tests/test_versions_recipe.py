@@ -59,7 +59,7 @@ def test_checkout_to_parquet_is_the_version(store: VersionStore, tmp_path: Path)
 
     from dataqa.cli.main import app
 
-    res = CliRunner().invoke(app, ["version", "checkout", "v4", "--store", ".dataqa/versions", "--out", "v4.parquet"])
+    res = CliRunner().invoke(app, ["version", "checkout", "v4", "--store", ".dataqa/versions", "--out", "v4.parquet", "--row-id"])
     assert res.exit_code == 0, res.output
     assert_frame_equal(pl.read_parquet(tmp_path / "v4.parquet"), store.checkout("v4").collect())
     assert duckdb.sql("SELECT count(*) FROM 'v4.parquet'").fetchall() == [(5011,)]

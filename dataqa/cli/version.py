@@ -133,15 +133,19 @@ def diff(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()
 @app.command("checkout")
 def checkout(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None,
              out: Annotated[Optional[Path], typer.Option("--out", help="Write the version here (csv/parquet/jsonl).")] = None,
-             row_id: Annotated[bool, typer.Option("--row-id/--no-row-id", help="Keep the row_id column.")] = True) -> None:
-    """Materialise VERSION (to --out, or print its first rows)."""
+             row_id: Annotated[bool, typer.Option("--row-id/--no-row-id", help="Also write the store's row_id column (the row's key or import position): read it back with --id row_id.")] = False) -> None:
+    """Materialise VERSION (to --out, or print its first rows).
+
+    The file has the imported file's columns, so it goes back into check, profile, noise and
+    version add with the same --id as the original; --row-id adds the store's row_id.
+    """
     def body() -> None:
         from dataqa.io import collect, write_dataset
 
         s = open_store(store)
         rec = s.resolve(version)
         lf = s.checkout(rec.id)
-        if not row_id:
+        if not row_id and s.meta.get("id_column") != "row_id":  # a key named row_id is the user's column
             lf = lf.drop("row_id")
         if out is None:
             typer.echo(collect(lf.head(10), str(s.path)))
