@@ -14,6 +14,9 @@ Rules (each one a line a reviewer can accept or delete):
   text gets its value-length range;
 * the id column (configured, or else the one column that is unique, non-null and named like an
   id) must be unique.
+
+Where things go: the format-neutral rule type is in ``suggest_model.py`` (the bottom), the
+rendering to GX JSON / pandera YAML in ``suggest_render.py``, the rules themselves here (the top).
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dataqa.errors import InputError
 from dataqa.validation.profile_model import ColumnProfile, Profile
+from dataqa.validation.suggest_model import ColumnRules
+from dataqa.validation.suggest_render import to_gx, to_pandera
 
 #: Ranges widen by this share of (max - min) on each side.
 RANGE_MARGIN = 0.10
@@ -36,25 +40,6 @@ SET_MAX = 20
 Format = Literal["gx", "pandera"]
 
 _ID_NAME = re.compile(r"(^|[_\-\s])(id|key|uuid|code)$|^id[_\-]", re.IGNORECASE)
-
-
-@dataclass
-class ColumnRules:
-    """What the draft asserts about one column (format-neutral)."""
-
-    name: str
-    dtype: str
-    nullable: bool = True
-    not_null_mostly: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    strict_min: bool = False
-    value_set: list[str] | None = None
-    regex: str | None = None
-    length_min: int | None = None
-    length_max: int | None = None
-    unique: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def _step(span: float, integer: bool) -> float:
@@ -183,12 +168,8 @@ def suggest(profile: Profile, *, format: Format = "gx", id_column: str | None = 
     rules = column_rules(profile, id_column)
     name = name or f"draft_{_stem(profile.source)}"
     if format == "gx":
-        from dataqa.validation.suggest_render import to_gx
-
         return json.dumps(to_gx(rules, name, profile.source), indent=2) + "\n"
     if format == "pandera":
-        from dataqa.validation.suggest_render import to_pandera
-
         return str(to_pandera(rules, name, profile.source))
     raise InputError(f"unknown suite format '{format}'; use gx or pandera")
 
@@ -199,4 +180,4 @@ def _stem(source: str) -> str:
 
 
 __all__ = ["suggest", "column_rules", "ColumnRules", "margin_range", "shape_regex",
-           "pick_id_column", "RANGE_MARGIN", "SET_MAX", "Any"]
+           "pick_id_column", "RANGE_MARGIN", "SET_MAX"]

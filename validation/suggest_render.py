@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from dataqa.validation.suggest import ColumnRules
+from dataqa.validation.suggest_model import ColumnRules
 
 # Type names as GX reports them for pandas (what GX itself checks) and as polars names them
 # (what dataqa's engine sees), so the draft passes on either engine.
