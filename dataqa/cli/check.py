@@ -106,7 +106,7 @@ def check(
         )
         tolerance = baseline_tolerance if baseline_tolerance is not None else cfg.check.baseline_tolerance
         if tolerance is not None:
-            from dataqa.ledger.gate import baseline_gate_result
+            from dataqa.cli.baseline_gate import baseline_gate_result
 
             report.extend([baseline_gate_result(cfg, metric=baseline_metric or cfg.check.baseline_metric,
                                                 tolerance=tolerance)])

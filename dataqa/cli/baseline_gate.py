@@ -1,9 +1,19 @@
-"""The baseline-regression gate as a check result, so ``dataqa check`` can close on it."""
+"""The baseline-regression gate as a check result, so ``dataqa check`` can close on it.
+
+An adapter between the model ledger (``dataqa.ledger``: the gate arithmetic) and the validation
+report (``dataqa.validation.report``), kept beside the check command so the ledger does not depend
+on validation.
+"""
 
 from __future__ import annotations
 
 from dataqa.config import ProjectConfig
+from dataqa.errors import DataqaError
+from dataqa.ledger.ledger import baseline_regression_check
 from dataqa.validation.report import CheckResult
+from dataqa.versions import VersionStore
+
+__all__ = ["baseline_gate_result"]
 
 
 def baseline_gate_result(config: ProjectConfig, *, metric: str, tolerance: float,
@@ -13,10 +23,6 @@ def baseline_gate_result(config: ProjectConfig, *, metric: str, tolerance: float
     The outcome is ``failed`` when ``metric`` gets worse by more than ``tolerance``; ``error``
     when there is no store or the comparison cannot be made (it never aborts the check run).
     """
-    from dataqa.errors import DataqaError
-    from dataqa.ledger.ledger import baseline_regression_check
-    from dataqa.versions import VersionStore
-
     store_path = config.workspace_path / "versions"
     result = CheckResult(
         check="baseline.regression", label=f"baseline.regression({metric})",
