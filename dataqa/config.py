@@ -21,6 +21,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,19 @@ from typing import Any
 from dataqa.errors import InputError
 
 CONFIG_NAME = "dataqa.toml"
+
+
+def slug(text: str, default: str = "project") -> str:
+    """A file-name-safe form of ``text`` (runs of other characters become ``_``).
+
+    The one rule for names derived from user text (project titles, dataset names).
+
+    Examples
+    --------
+    >>> slug("dataqa: diamonds v2")
+    'dataqa_diamonds_v2'
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or default
 
 
 @dataclass(frozen=True)
@@ -151,6 +165,28 @@ class ProjectConfig:
         if path is None:
             raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
         return path
+
+    def id_column_for(self, data: str | None, id_column: str | None = None) -> str | None:
+        """The key column: ``id_column`` if given, else ``[dataset] id_column`` when ``data`` is
+        the configured dataset (``None``); another file is identified by row position."""
+        return id_column or (self.dataset.id_column if data is None else None)
+
+    def label_column_for(self, label: str | None = None) -> str | None:
+        """The label column: ``label`` if given, else ``[dataset] label_column``."""
+        return label or self.dataset.label_column
+
+    @property
+    def store_path(self) -> Path:
+        """The version store's folder: ``<workspace>/versions``."""
+        return self.workspace_path / "versions"
+
+    def suspects_path(self, data: str) -> Path:
+        """Where ``dataqa noise`` writes the suspects of ``data``: ``<workspace>/noise/<stem>.suspects.parquet``."""
+        return self.workspace_path / "noise" / f"{Path(data).stem}.suspects.parquet"
+
+    def changeset_path(self, project: str) -> Path:
+        """Where a review changeset of ``project`` goes: ``<workspace>/changesets/<slug>.parquet``."""
+        return self.workspace_path / "changesets" / f"{slug(project)}.parquet"
 
     def resolve(self, path: str | None) -> str | None:
         """A path from the config, relative to the config's folder."""
