@@ -1,15 +1,21 @@
 """The ``dataqa`` command line: one Typer app, one module per command.
 
 Each command module defines a function and is registered here with one line, so that the whole
-CLI surface can be read in this file.
+CLI surface can be read in this file. A command body parses its options, resolves project defaults
+through ``dataqa.config.ProjectConfig`` (dataset, id/label column, default paths), calls the
+library and renders; it raises ``DataqaError`` and leaves the message and exit code to the one
+boundary, ``boundary.DataqaGroup``. Policy (fix kinds, gate arithmetic, slugs) lives in the library.
 """
 
 from __future__ import annotations
 
 import typer
 
+from dataqa.cli.boundary import DataqaGroup
+
 app = typer.Typer(
     name="dataqa",
+    cls=DataqaGroup,  # the one error boundary: DataqaError -> "error: ..." + its exit code
     help="Profile, validate, find label noise, review, version and measure tabular ML datasets.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
