@@ -1,16 +1,22 @@
-"""``dataqa version``: import a dataset, record fixes, and read any version back."""
+"""``dataqa version``: import a dataset, record fixes, and read any version back.
+
+Glue only: options in, ``dataqa.versions`` does the work (the fix kind of a file is
+``VersionStore.apply_file``'s choice), a line out. Errors propagate to the CLI's one boundary.
+"""
 
 from __future__ import annotations
 
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Optional
 
+import polars as pl
 import typer
 
-from dataqa.cli.exit_codes import exit_code_for_error
-from dataqa.errors import DataqaError
+from dataqa.config import load_config
+from dataqa.io import collect, ensure_writable, read_dataset, write_dataset
+from dataqa.versions import VersionRecord, VersionStore
 
 app = typer.Typer(help="Versioned datasets with lineage: add, apply fixes, list, diff, checkout, rollback.",
                   no_args_is_help=True)
@@ -26,24 +32,12 @@ class ApplyKind(str, Enum):
     drop = "drop"
 
 
-def _run(fn: Callable[[], Any]) -> None:
-    """Run a command body; a DataqaError becomes one ``error:`` line and its exit code."""
-    try:
-        fn()
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
-
-
-def open_store(store: Optional[Path]) -> Any:
+def open_store(store: Optional[Path]) -> VersionStore:
     """The store named by ``--store`` or the workspace's default one."""
-    from dataqa.config import load_config
-    from dataqa.versions import VersionStore
-
-    return VersionStore(store or load_config().workspace_path / "versions")
+    return VersionStore(store or load_config().store_path)
 
 
-def _line(rec: Any) -> str:
+def _line(rec: VersionRecord) -> str:
     what = f"{rec.cells_changed} cells in {rec.rows_changed} rows"
     if rec.rows_dropped or rec.rows_restored:
         what += f", {rec.rows_dropped} dropped, {rec.rows_restored} restored"
@@ -61,32 +55,25 @@ def add(
     store: StoreOpt = None,
 ) -> None:
     """Import DATA as version v1, with a frozen, stratified evaluation split."""
-    def body() -> None:
-        from dataqa.config import load_config
-        from dataqa.io import read_dataset
-
-        cfg = load_config()
-        path = cfg.dataset_path(data)
-        ds = read_dataset(path, id_column=id_column or (cfg.dataset.id_column if data is None else None))
-        rec = open_store(store).add(
-            ds, name or Path(path).stem, label_column=label or cfg.dataset.label_column,
-            eval_fraction=cfg.baseline.eval_fraction, seed=cfg.baseline.seed, message=message)
-        typer.echo(_line(rec))
-    _run(body)
+    cfg = load_config()
+    path = cfg.dataset_path(data)
+    ds = read_dataset(path, id_column=cfg.id_column_for(data, id_column))
+    rec = open_store(store).add(
+        ds, name or Path(path).stem, label_column=cfg.label_column_for(label),
+        eval_fraction=cfg.baseline.eval_fraction, seed=cfg.baseline.seed, message=message)
+    typer.echo(_line(rec))
 
 
 @app.command("list")
 def list_(store: StoreOpt = None,
           as_json: Annotated[bool, typer.Option("--json", help="Print the lineage records as JSON.")] = False) -> None:
     """Every version, oldest first."""
-    def body() -> None:
-        recs = open_store(store).list()
-        if as_json:
-            typer.echo(json.dumps([r.to_json() for r in recs], indent=2))
-            return
-        for rec in recs:
-            typer.echo(_line(rec))
-    _run(body)
+    recs = open_store(store).list()
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in recs], indent=2))
+        return
+    for rec in recs:
+        typer.echo(_line(rec))
 
 
 @app.command("show")
@@ -94,20 +81,16 @@ def show(version: Annotated[str, typer.Argument(help="v3, 3, head or head~1.")] 
          limit: Annotated[int, typer.Option("--limit", help="Changed cells to print.")] = 20,
          out: Annotated[Optional[Path], typer.Option("--out", help="Write every changed cell here (csv/parquet).")] = None) -> None:
     """The lineage record of VERSION and the cells it changed."""
-    def body() -> None:
-        import polars as pl
-
-        from dataqa.io import write_dataset
-
-        s = open_store(store)
-        rec = s.resolve(version)
-        typer.echo(json.dumps(rec.to_json(), indent=2))
-        changes = s.changes(rec.id)
-        if out:
-            write_dataset(changes, out)
-        with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
-            typer.echo(changes.head(limit))
-    _run(body)
+    if out:
+        ensure_writable(out, "--out")
+    s = open_store(store)
+    rec = s.resolve(version)
+    typer.echo(json.dumps(rec.to_json(), indent=2))
+    changes = s.changes(rec.id)
+    if out:
+        write_dataset(changes, out)
+    with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
+        typer.echo(changes.head(limit))
 
 
 @app.command("diff")
@@ -115,19 +98,15 @@ def diff(a: Annotated[str, typer.Argument()], b: Annotated[str, typer.Argument()
          limit: Annotated[int, typer.Option("--limit", help="Rows to print.")] = 30,
          out: Annotated[Optional[Path], typer.Option("--out", help="Write the whole diff here (csv/parquet).")] = None) -> None:
     """Row-level differences from A to B; every changed cell names the fix that changed it."""
-    def body() -> None:
-        import polars as pl
-
-        from dataqa.io import write_dataset
-
-        d = open_store(store).diff(a, b)
-        if out:
-            write_dataset(d, out)
-        counts = d.group_by("change").len().sort("change").rows()
-        typer.echo(f"{a} -> {b}: " + (", ".join(f"{n} {c}" for c, n in counts) or "no differences"))
-        with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
-            typer.echo(d.head(limit))
-    _run(body)
+    if out:
+        ensure_writable(out, "--out")
+    d = open_store(store).diff(a, b)
+    if out:
+        write_dataset(d, out)
+    counts = d.group_by("change").len().sort("change").rows()
+    typer.echo(f"{a} -> {b}: " + (", ".join(f"{n} {c}" for c, n in counts) or "no differences"))
+    with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=40):
+        typer.echo(d.head(limit))
 
 
 @app.command("checkout")
@@ -139,27 +118,29 @@ def checkout(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt
     The file has the imported file's columns, so it goes back into check, profile, noise and
     version add with the same --id as the original; --row-id adds the store's row_id.
     """
-    def body() -> None:
-        from dataqa.io import collect, write_dataset
+    from dataqa.io import collect, ensure_writable, write_dataset
 
-        s = open_store(store)
-        rec = s.resolve(version)
-        lf = s.checkout(rec.id)
-        if not row_id and s.meta.get("id_column") != "row_id":  # a key named row_id is the user's column
-            lf = lf.drop("row_id")
-        if out is None:
-            typer.echo(collect(lf.head(10), str(s.path)))
-            return
-        write_dataset(collect(lf, str(s.path)), out)
-        typer.echo(f"{rec.id}: wrote {rec.n_rows} rows to {out}")
-    _run(body)
+    if out is not None:
+        ensure_writable(out, "--out")
+    if out:
+        ensure_writable(out, "--out")
+    s = open_store(store)
+    rec = s.resolve(version)
+    lf = s.checkout(rec.id)
+    if not row_id and s.meta.get("id_column") != "row_id":  # a key named row_id is the user's column
+        lf = lf.drop("row_id")
+    if out is None:
+        typer.echo(collect(lf.head(10), str(s.path)))
+        return
+    write_dataset(collect(lf, str(s.path)), out)
+    typer.echo(f"{rec.id}: wrote {rec.n_rows} rows to {out}")
 
 
 @app.command("rollback")
 def rollback(version: Annotated[str, typer.Argument()], store: StoreOpt = None,
              message: Annotated[Optional[str], typer.Option("--message", "-m")] = None) -> None:
     """Commit a new version whose content is VERSION's (the history is kept)."""
-    _run(lambda: typer.echo(_line(open_store(store).rollback(version, message=message))))
+    typer.echo(_line(open_store(store).rollback(version, message=message)))
 
 
 @app.command("apply")
@@ -175,21 +156,17 @@ def apply(
     store: StoreOpt = None,
 ) -> None:
     """Apply a fix FILE as a new version."""
-    def body() -> None:
-        src = {"type": "user", "user": user} if user else None
-        rec = open_store(store).apply_file(file, kind.value, message=message, reason=reason, reviewed=reviewed,
-                                           source=src, expected_parent=parent)
-        typer.echo(_line(rec))
-        if rec.report.get("changeset"):
-            r = rec.report
-            typer.echo("changeset: " + ", ".join(f"{n} {k}" for k, n in r["changeset"].items())
-                       + f"; applied {r['applied']}, already so {r['already_so']}, stale {r['stale']}")
-    _run(body)
+    src = {"type": "user", "user": user} if user else None
+    rec = open_store(store).apply_file(file, kind.value, message=message, reason=reason, reviewed=reviewed,
+                                       source=src, expected_parent=parent)
+    typer.echo(_line(rec))
+    if rec.report.get("changeset"):
+        r = rec.report
+        typer.echo("changeset: " + ", ".join(f"{n} {k}" for k, n in r["changeset"].items())
+                   + f"; applied {r['applied']}, already so {r['already_so']}, stale {r['stale']}")
 
 
 @app.command("sql")
 def sql(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt = None) -> None:
     """Print a DuckDB query that reads VERSION from the store's Parquet files (no dataqa needed)."""
-    def body() -> None:
-        typer.echo(open_store(store).duckdb_sql(version))
-    _run(body)
+    typer.echo(open_store(store).duckdb_sql(version))
