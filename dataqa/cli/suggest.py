@@ -8,8 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError
 
 
 class SuiteFormat(str, Enum):
@@ -25,21 +23,17 @@ def suggest(
 ) -> None:
     """Draft a suite from DATA's profile: types, nulls, ranges with a margin, sets, id uniqueness."""
     from dataqa.config import load_config
+    from dataqa.io import ensure_writable
     from dataqa.validation.profile import load_reference
     from dataqa.validation.suggest import suggest as draft
 
-    try:
-        cfg = load_config()
-        data_path = cfg.dataset_path(data)
-        prof = load_reference(data_path)
-        text = draft(prof, format=format.value,
-                     id_column=id_column or (cfg.dataset.id_column if data is None else None))
-        if out:
-            out.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote draft {format.value} suite for {prof.n_columns} columns to {out}")
-        else:
-            typer.echo(text, nl=False)
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
-    raise typer.Exit(int(ExitCode.OK))
+    cfg = load_config()
+    if out:
+        ensure_writable(out, "--out")
+    prof = load_reference(cfg.dataset_path(data))
+    text = draft(prof, format=format.value, id_column=cfg.id_column_for(data, id_column))
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote draft {format.value} suite for {prof.n_columns} columns to {out}")
+    else:
+        typer.echo(text, nl=False)
