@@ -221,6 +221,13 @@ def apply_changeset(
             is_stale = pl.col("__cur").is_not_null() & ~pl.col("__cur").eq_missing(pl.col("old_label").cast(pl.String))
             stale = rel.filter(is_stale)[ROW_ID]
             rel = rel.filter(~is_stale)
+        # A label no row has (a typo, another dataset's classes) is a bad changeset, not a new class.
+        classes = store.checkout(head.id).select(pl.col(label).cast(pl.String).unique()).collect().to_series()
+        unknown = rel.filter(~pl.col("new_label").cast(pl.String).is_in(classes.implode()))
+        if unknown.height:
+            shown = ", ".join(f"{r!r} (row_id {i})" for i, r in unknown.select(ROW_ID, "new_label").head(5).rows())
+            raise InputError(f"changeset: {unknown.height} relabel(s) to a class not in '{label}': {shown}; "
+                             f"the classes are {', '.join(sorted(map(str, classes.drop_nulls())))}")
         edits = rel.select(ROW_ID, pl.lit(label).alias("column"), pl.col("new_label").cast(pl.String).alias("new"))
         cells, no_ops = _cells_against(store, head, edits, current)
         _, rows = empty_changes(rid)
