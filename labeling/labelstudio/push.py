@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from filelock import FileLock, Timeout
+
+from dataqa.config import load_config
+from dataqa.errors import LabelStudioError
 
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
 from dataqa.labeling.labelstudio.csvsafe import write_safe_csv
@@ -68,6 +74,9 @@ def push_suspects(
     batch_size: int = 250,
     review_csv: str | Path | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    budget: int | None = None,
+    lock_dir: str | Path | None = None,
+    lock_timeout: float = 600.0,
 ) -> PushResult:
     """Create or reuse a review project and import the suspect rows not yet in it.
 
@@ -90,6 +99,14 @@ def push_suspects(
         Also write the selected rows to this CSV for reviewers (spreadsheet formulas neutralised).
     on_batch:
         Called as ``on_batch(done, total)`` after each committed batch (progress).
+    budget:
+        Push the ``budget`` rows with the highest ``P(error)`` instead (see ``select_rows``).
+    lock_dir, lock_timeout:
+        Pushes to one project (same server URL and title) run one at a time: each holds a file
+        lock in ``lock_dir`` (default ``<workspace>/labelstudio/locks``) from finding the project
+        to its last import, and re-lists the project's tasks once it holds it, so two pushes at
+        once neither create the project twice nor import a row twice. A push waits up to
+        ``lock_timeout`` seconds for another to finish.
 
     Returns
     -------
@@ -109,11 +126,35 @@ def push_suspects(
     pushed 50 new task(s) to project 'dataqa: diamonds_dirty' (id 1); 0 already there; ...
     """
     s = suspects if isinstance(suspects, Suspects) else read_suspects(suspects)
-    rows = select_rows(s, top, include_unflagged)
+    rows = select_rows(s, top, include_unflagged, budget)
     if review_csv is not None:
         write_safe_csv(rows, review_csv)
     title = check_title(project or default_title(s.dataset))
     session = connect(connection or resolve_connection())
+    with _project_lock(session.conn.url, title, lock_dir, lock_timeout):
+        return _push_locked(session, s, rows, title, batch_size, on_batch)
+
+
+@contextmanager
+def _project_lock(url: str, title: str, lock_dir: str | Path | None, timeout: float) -> Iterator[None]:
+    """Hold the lock for pushes to project ``title`` on ``url`` (raise if another holds it too long)."""
+    folder = Path(lock_dir) if lock_dir is not None else load_config().workspace_path / "labelstudio" / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(f"{url}\n{title}".encode()).hexdigest()[:16]
+    lock = FileLock(folder / f"push-{key}.lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LabelStudioError(f"another push to project '{title}' has held {lock.lock_file} for "
+                               f"{timeout:.0f} s; try again once it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _push_locked(session: LabelStudioSession, s: Suspects, rows: pl.DataFrame, title: str,
+                 batch_size: int, on_batch: Callable[[int, int], None] | None) -> PushResult:
     description = (f"Suspect labels from dataqa (dataset {s.dataset}, version {s.version or '-'}, "
                    f"label column {s.label_column or '-'}). Sort by prediction score: lowest first.")
     pid, created_project = ensure_project(session, title, label_config(s.classes), description)
