@@ -1,21 +1,26 @@
-"""``dataqa labelstudio serve|stop|status``: the embedded loopback Label Studio server."""
+"""``dataqa labelstudio serve|stop|status``: the embedded loopback Label Studio server.
+
+Glue over ``dataqa.labeling.labelstudio.server``; errors go to the CLI's one boundary.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError
+from dataqa.cli.exit_codes import ExitCode
+from dataqa.config import load_config
+
+if TYPE_CHECKING:  # the Label Studio package takes seconds to import: only when a command runs
+    from dataqa.labeling.labelstudio.server import EmbeddedServer
 
 app = typer.Typer(name="labelstudio", help="Run the embedded Label Studio server (127.0.0.1 only).",
                   no_args_is_help=True)
 
 
-def _server(port: Optional[int]):  # type: ignore[no-untyped-def]
-    from dataqa.config import load_config
+def _server(port: Optional[int]) -> "EmbeddedServer":
     from dataqa.labeling.labelstudio.server import EmbeddedServer
     from dataqa.labeling.labelstudio.settings import server_paths
 
@@ -30,34 +35,26 @@ def serve(
     foreground: Annotated[bool, typer.Option("--foreground", help="Stay attached; Ctrl-C stops the server.")] = False,
 ) -> None:
     """Start Label Studio on 127.0.0.1 with its data in the dataqa workspace (first start: ~30-60 s)."""
-    try:
-        srv = _server(port)
-        if not srv.initialised:
-            typer.echo("first start: setting up the Label Studio database (30-60 s)...", err=True)
-        st = srv.start(timeout=timeout)
-        typer.echo(f"Label Studio is running at {st.url} (pid {st.pid}); data in {st.data_dir}")
-        typer.echo(f"web login: the e-mail and password in {srv.paths.credentials_file} (mode 0600); "
-                   f"API token in {srv.paths.token_file}")
-        if foreground:
-            try:
-                while srv.status().running:
-                    time.sleep(1.0)
-            except KeyboardInterrupt:
-                srv.stop()
-                typer.echo("Label Studio stopped")
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    srv = _server(port)
+    if not srv.initialised:
+        typer.echo("first start: setting up the Label Studio database (30-60 s)...", err=True)
+    st = srv.start(timeout=timeout)
+    typer.echo(f"Label Studio is running at {st.url} (pid {st.pid}); data in {st.data_dir}")
+    typer.echo(f"web login: the e-mail and password in {srv.paths.credentials_file} (mode 0600); "
+               f"API token in {srv.paths.token_file}")
+    if foreground:
+        try:
+            while srv.status().running:
+                time.sleep(1.0)
+        except KeyboardInterrupt:
+            srv.stop()
+            typer.echo("Label Studio stopped")
 
 
 @app.command("stop")
 def stop() -> None:
     """Stop the embedded server (its whole process group)."""
-    try:
-        stopped = _server(None).stop()
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    stopped = _server(None).stop()
     typer.echo("Label Studio stopped" if stopped else "Label Studio was not running")
 
 
