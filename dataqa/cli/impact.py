@@ -35,7 +35,7 @@ def impact(
     from dataqa.config import load_config
     from dataqa.ledger.chart import write_waterfall
     from dataqa.ledger.ledger import build_ledger
-    from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS
+    from dataqa.ledger.metrics import METRICS, regressed
     from dataqa.ledger.runs_index import tracking_uri
 
     try:
@@ -59,8 +59,7 @@ def impact(
         code = ExitCode.OK
         if fail_below is not None and last.delta is not None:
             d = last.delta[metric].value
-            worse = -d if HIGHER_IS_BETTER[metric] else d
-            if worse > fail_below:
+            if regressed(metric, d, fail_below):
                 typer.echo(f"gate: {last.version} {metric} {d:+.4f} vs {last.parent}, worse than the "
                            f"tolerance {fail_below}", err=True)
                 code = ExitCode.CHECK_FAILURES

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 
 from dataqa.ledger.ledger import Ledger
-from dataqa.ledger.metrics import HIGHER_IS_BETTER
+from dataqa.ledger.metrics import gain
 
 
 def waterfall_frame(ledger: Ledger, metric: str = "accuracy") -> pl.DataFrame:
@@ -16,7 +16,7 @@ def waterfall_frame(ledger: Ledger, metric: str = "accuracy") -> pl.DataFrame:
 
     Gain is oriented so that up is better (for log loss, a drop in loss is a gain).
     """
-    sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
+    sign = gain(metric, 1.0)  # +1 when higher is better, -1 for a loss
     first = ledger.entries[0].metrics[metric].value
     rows = []
     for e in ledger.entries[1:]:

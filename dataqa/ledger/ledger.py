@@ -15,7 +15,7 @@ import polars as pl
 
 from dataqa.config import ProjectConfig, load_config
 from dataqa.errors import VersionStoreError
-from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS, Estimate, Scored, estimate, paired_delta, score
+from dataqa.ledger.metrics import METRICS, Estimate, Scored, estimate, paired_delta, regressed, score
 from dataqa.ledger.retrain import THREADS, FitPredict, default_fit_predict, eval_set, retrain
 from dataqa.versions import VersionStore
 from dataqa.versions._atomic import write_json
@@ -233,8 +233,7 @@ def baseline_regression_check(
     e = led.entry(rec.id)
     assert e.delta is not None
     d = e.delta[metric]
-    loss = -d.value if HIGHER_IS_BETTER[metric] else d.value
-    passed = loss <= tolerance
+    passed = not regressed(metric, d.value, tolerance)
     verb = "within" if passed else "beyond"
     return passed, (f"{rec.id} {metric} {e.metrics[metric].value:.4f} vs {rec.parent}: {d.value:+.4f} "
                     f"(95% CI {d.low:+.4f}..{d.high:+.4f}), {verb} tolerance {tolerance:.4f}")

@@ -14,6 +14,19 @@ from numpy.typing import NDArray
 
 METRICS = ("accuracy", "macro_f1", "log_loss")
 HIGHER_IS_BETTER = {"accuracy": True, "macro_f1": True, "log_loss": False}
+
+
+def gain(metric: str, delta: float) -> float:
+    """A change of ``metric`` oriented so that positive is better (a drop in log loss is a gain).
+
+    The one sign convention of a metric delta: the ledger, its chart, the gates and the app use it.
+    """
+    return delta if HIGHER_IS_BETTER[metric] else -delta
+
+
+def regressed(metric: str, delta: float, tolerance: float) -> bool:
+    """The regression gate: ``metric`` got worse by more than ``tolerance``."""
+    return -gain(metric, delta) > tolerance
 _EPS = 1e-15
 _CHUNK = 200  # resamples scored at once: bounds memory at _CHUNK x n_eval indices
 
