@@ -263,3 +263,20 @@ def test_custom_check_runs_on_spark_only_with_a_spark_implementation(spark: Any)
                              "s.json")
     with pytest.raises(SuiteFileError, match="h1_polars_only_even: not supported on the spark engine"):
         run_spark(spark, refused, df)
+
+
+def test_gx_type_without_native_check_runs_through_gx_on_spark(spark: Any) -> None:
+    """A valid GX type dataqa has no native check for: GX on Spark (with the same failing ids
+    as GX on pandas through the polars backend); a type GX cannot run on Spark is an error."""
+    df = pl.DataFrame({"a": [1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 1.0, 50.0]})
+    suite = parse_gx_suite({"expectations": [
+        {"type": "expect_column_value_z_scores_to_be_less_than",
+         "kwargs": {"column": "a", "threshold": 2, "double_sided": True}},
+        {"type": "expect_column_values_to_match_like_pattern",
+         "kwargs": {"column": "a", "like_pattern": "1%"}}]}, "s.json")
+    on_spark = run_spark(spark, suite, df).checks
+    on_polars = run_suites(_polars_dataset(df), [suite]).checks[0]
+    assert (on_spark[0].outcome, on_spark[0].failing_row_ids) == (on_polars.outcome, on_polars.failing_row_ids)
+    assert on_spark[0].failing_row_ids == [7] and on_spark[0].note == "ran through Great Expectations on Spark"
+    assert on_spark[1].outcome == "error"
+    assert "cannot run expect_column_values_to_match_like_pattern on Spark" in (on_spark[1].message or "")

@@ -48,6 +48,9 @@ def gx_spark_runner(type_name: str) -> Callable[..., Any]:
             if value is not None:
                 gx_kwargs[key] = value
         result = run_gx_spark(type_name, frame, gx_kwargs)
+        failure = _gx_exception(result)
+        if failure is not None:  # GX could not evaluate it: an error, never a silent "failed"
+            raise RuntimeError(f"Great Expectations cannot run {type_name} on Spark: {failure}")
         res = result.result or {}
         index = res.get("unexpected_index_list")
         positions = None
@@ -63,6 +66,16 @@ def gx_spark_runner(type_name: str) -> Callable[..., Any]:
     run.__name__ = f"gx_spark_{type_name}"
     run.external_runner = True  # type: ignore[attr-defined]
     return run
+
+
+def _gx_exception(result: Any) -> str | None:
+    """GX's own exception message when it could not evaluate the expectation, else ``None``."""
+    info = getattr(result, "exception_info", None) or {}
+    infos = [info] if "raised_exception" in info else list(info.values()) if isinstance(info, Mapping) else []
+    for item in infos:
+        if isinstance(item, Mapping) and item.get("raised_exception"):
+            return str(item.get("exception_message") or "unknown error").splitlines()[0]
+    return None
 
 
 def _register_fallback(name: str, type_name: str) -> None:
