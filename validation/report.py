@@ -146,6 +146,31 @@ class SuiteReport:
             )
         return self
 
+    def to_frame(self) -> pl.DataFrame:
+        """The report as a table, one row per check: ``check_index, outcome, check, suite, severity,
+        failing_rows, failing_percent, detail`` (what the CLI and the app show)."""
+        return pl.DataFrame(
+            {
+                "check_index": list(range(len(self.checks))),
+                "outcome": [c.outcome for c in self.checks],
+                "check": [c.label for c in self.checks],
+                "suite": [c.suite_file.replace("\\", "/").rsplit("/", 1)[-1] for c in self.checks],
+                "severity": [c.severity for c in self.checks],
+                "failing_rows": [c.unexpected_count for c in self.checks],
+                "failing_percent": [c.unexpected_percent for c in self.checks],
+                "detail": [c.message or c.note or ("" if c.observed_value is None else f"observed {c.observed_value}")
+                           for c in self.checks],
+            },
+            schema_overrides={"check_index": pl.Int64, "failing_rows": pl.Int64, "failing_percent": pl.Float64},
+        )
+
+    def failures_of(self, index: int) -> pl.DataFrame:
+        """The failure-table rows of check number ``index`` (``to_frame()``'s ``check_index``)."""
+        f = self.failures
+        if not f.height or "check_index" not in f.columns:
+            return f.head(0).drop("check_index", strict=False)
+        return f.filter(pl.col("check_index") == index).drop("check_index")
+
     def extend(self, results: list[CheckResult], failures: pl.DataFrame | None = None) -> None:
         """Add checks computed elsewhere (drift, baseline regression) to this report."""
         offset = len(self.checks)
