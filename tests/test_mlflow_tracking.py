@@ -27,7 +27,8 @@ from dataqa.cli.exit_codes import ExitCode
 from dataqa.cli.main import app
 from dataqa.io import read_dataset
 from dataqa.ledger.metrics import METRICS
-from dataqa.ledger.runs_index import load_runs, redact
+from dataqa.config import load_config
+from dataqa.ledger.runs_index import load_runs, redact, runs_markdown
 from dataqa.versions import VersionStore
 
 mlflow = pytest.importorskip("mlflow", reason="pip install 'dataqa[mlflow]'")
@@ -162,6 +163,10 @@ def test_three_versions_logged_and_read_back(project: Path, mlflow_server: str, 
     index = load_runs(project / ".dataqa" / "impact")
     assert index is not None and index.run("v3") is not None
     assert index.run("v3").url == f"{mlflow_server}/#/experiments/{by['v3'].info.experiment_id}/runs/{v3}"  # type: ignore[union-attr]
+    md = runs_markdown(load_config(project), [(e["version"], e["data_hash"]) for e in led["entries"]])
+    assert md is not None and f"- [v3]({index.run('v3').url}) (run `{v3}`)" in md  # type: ignore[union-attr]
+    assert runs_markdown(load_config(project), [("v3", "another hash")]).startswith(  # type: ignore[union-attr]
+        f"MLflow tracking ({mlflow_server}): no run of these versions yet")
 
 
 def test_rerun_does_not_duplicate_and_new_settings_get_new_runs(project: Path, mlflow_server: str,
@@ -217,6 +222,9 @@ def test_default_local_store_in_the_workspace(project: Path, tmp_path: Path, mon
     assert runs["v3"][0].info.artifact_uri.startswith(artifacts.as_uri())
     assert list(artifacts.rglob("lineage/v3.json"))
     assert load_runs(tmp_path).run("v2").url is None  # type: ignore[union-attr]  # no UI server for a file store
+    md = runs_markdown(load_config(project), [("v2", runs["v2"][0].data.tags["dataqa.data_hash"])], out_dir=tmp_path)
+    assert md is not None and md.endswith(f"Browse them with `mlflow ui --backend-store-uri sqlite:///{db}`.")
+    assert runs_markdown(load_config(project), [], out_dir=tmp_path / "never-tracked") is None
 
 
 def test_without_mlflow_installed_the_error_says_how_to_get_it(project: Path, monkeypatch: pytest.MonkeyPatch,

@@ -5,6 +5,7 @@ import streamlit as st
 from dataqa.app import impact, job_view, versioning
 from dataqa.app.guard import guard
 from dataqa.app.project import config
+from dataqa.ledger.runs_index import runs_markdown
 
 st.title("Impact")
 cfg = config()
@@ -45,3 +46,7 @@ st.dataframe(impact.ledger_table(led, metric), hide_index=True)
 chart = impact.chart(led, metric)
 if chart is not None:
     st.altair_chart(chart)
+with guard("The MLflow runs index cannot be read"):  # links to `dataqa impact --mlflow` runs
+    runs_md = runs_markdown(cfg, [(e.version, e.data_hash) for e in led.entries])
+    if runs_md:
+        st.markdown(runs_md)

@@ -129,3 +129,33 @@ def load_runs(out_dir: str | Path) -> TrackedRuns | None:
                            [TrackedRun(**r) for r in data["runs"]])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise TrackingError(f"{path}: unreadable MLflow runs index ({exc}); rerun dataqa impact --mlflow") from None
+
+
+def runs_markdown(config: ProjectConfig, entries: list[tuple[str, str]], out_dir: str | Path | None = None) -> str | None:
+    """Markdown linking each ledger version to its MLflow run, for the app's Impact page.
+
+    ``entries`` are (version, data hash) pairs; a run is linked only when its data hash matches
+    (the version was not rewritten since). ``None`` when MLflow is neither configured
+    (``[tracking] mlflow_uri``) nor used before (no ``mlflow_runs.json`` in ``out_dir``,
+    default ``<workspace>/impact``).
+
+    Raises
+    ------
+    TrackingError
+        The runs index is unreadable.
+    """
+    index = load_runs(out_dir or config.workspace_path / "impact")
+    configured = config.tracking.mlflow_uri
+    if index is None and not configured:
+        return None
+    hashes = dict(entries)
+    runs = [r for r in (index.runs if index else []) if hashes.get(r.version) == r.data_hash]
+    if index is None or not runs:
+        where = redact(configured) if configured else (index.tracking_uri if index else "")
+        return f"MLflow tracking ({where}): no run of these versions yet; `dataqa impact --mlflow` logs them."
+    lines = [f"MLflow runs in experiment `{index.experiment_name}` at {index.tracking_uri}:", ""]
+    for r in runs:
+        lines.append(f"- [{r.version}]({r.url}) (run `{r.run_id}`)" if r.url else f"- {r.version}: run `{r.run_id}`")
+    if not any(r.url for r in runs):
+        lines += ["", f"Browse them with `mlflow ui --backend-store-uri {index.tracking_uri}`."]
+    return "\n".join(lines)
