@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from dataqa.columns import ROW_ID
 from dataqa.io import Dataset, collect
 from dataqa.validation.drift import DriftConfig, DriftReport, DriftResult, compare
 from dataqa.validation.profile import load_reference, profile
@@ -91,9 +92,9 @@ def _attach_unseen_rows(dataset: Dataset, report: DriftReport, results: list[Che
                if r.check == "drift.unseen_categories" and r.outcome != "passed"]
     if not flagged:
         return
-    base = dataset.with_row_id("row_id")
+    base = dataset.with_row_id(ROW_ID)
     queries = [base.filter(pl.col(r.column).cast(pl.String).is_in(r.details["unseen"]))
-               .select("row_id").head(MAX_ROW_IDS) for r, _ in flagged]
+               .select(ROW_ID).head(MAX_ROW_IDS) for r, _ in flagged]
     frames = [collect(q, dataset.path) for q in queries]
     for (_, res), frame in zip(flagged, frames):
-        res.failing_row_ids = frame["row_id"].to_list()
+        res.failing_row_ids = frame[ROW_ID].to_list()

@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import polars as pl
 import typer
 
+from dataqa.columns import ROW_ID
 from dataqa.config import load_config
 from dataqa.io import collect, ensure_writable, read_dataset, write_dataset
 from dataqa.versions import VersionRecord, VersionStore
@@ -127,8 +128,8 @@ def checkout(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt
     s = open_store(store)
     rec = s.resolve(version)
     lf = s.checkout(rec.id)
-    if not row_id and s.meta.get("id_column") != "row_id":  # a key named row_id is the user's column
-        lf = lf.drop("row_id")
+    if not row_id and s.meta.get("id_column") != ROW_ID:  # a key named row_id is the user's column
+        lf = lf.drop(ROW_ID)
     if out is None:
         typer.echo(collect(lf.head(10), str(s.path)))
         return

@@ -7,14 +7,15 @@ from typing import Any
 
 import polars as pl
 
+from dataqa.changeset import SCHEMA, Changeset
+from dataqa.columns import ROW_ID
 from dataqa.io import Dataset, read_dataset
-from dataqa.labeling.labelstudio.changeset import SCHEMA, Changeset
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
 from dataqa.labeling.labelstudio.projects import check_title, default_title, list_tasks, require_project
 from dataqa.labeling.labelstudio.settings import Connection, resolve_connection
 from dataqa.labeling.labelstudio.suspects import FROM_NAME, UNSURE
 
-_VOTES = {"task_id": pl.Int64, "row_id": pl.String, "given_label": pl.String, "choice": pl.String,
+_VOTES = {"task_id": pl.Int64, ROW_ID: pl.String, "given_label": pl.String, "choice": pl.String,
           "annotator": pl.String, "annotated_at": pl.String}
 
 
@@ -37,7 +38,7 @@ def votes_frame(tasks: list[dict[str, Any]], users: dict[int, str] | None = None
     """One row per submitted (not skipped) annotation with a choice: the reviewers' votes."""
     users = users or {}
     rows = [
-        {"task_id": t["id"], "row_id": str(t["data"].get("row_id")),
+        {"task_id": t["id"], ROW_ID: str(t["data"].get(ROW_ID)),
          "given_label": t["data"].get("given_label"), "choice": _choice(a.get("result") or []),
          "annotator": _annotator(a.get("completed_by"), users),
          "annotated_at": str(a.get("updated_at") or a.get("created_at") or "")}
@@ -58,12 +59,12 @@ def decide(votes: pl.DataFrame, known_row_ids: pl.Series | None, project: str) -
     top = counts.filter(pl.col("n") == pl.col("n").max().over("task_id"))
     winners = top.group_by("task_id").agg(pl.col("choice").sort().alias("winners"))
     info = votes.group_by("task_id").agg(
-        pl.col("row_id").first(), pl.col("given_label").first().alias("old_label"),
+        pl.col(ROW_ID).first(), pl.col("given_label").first().alias("old_label"),
         pl.col("annotator").unique().sort().str.join(",").alias("annotators"),
         pl.col("annotated_at").max(),
     )
     df = info.join(winners, on="task_id")
-    known = (pl.col("row_id").is_in(known_row_ids.cast(pl.String).implode())
+    known = (pl.col(ROW_ID).is_in(known_row_ids.cast(pl.String).implode())
              if known_row_ids is not None else pl.lit(True))
     single = pl.col("winners").list.len() == 1
     winner = pl.col("winners").list.first()
@@ -74,14 +75,14 @@ def decide(votes: pl.DataFrame, known_row_ids: pl.Series | None, project: str) -
             .otherwise(pl.lit("relabel")))
     new = pl.when(single & (winner != UNSURE)).then(winner).otherwise(pl.lit(None, pl.String))
     return df.select(
-        "row_id", kind.alias("kind"), "old_label", new.alias("new_label"), "annotators",
+        ROW_ID, kind.alias("kind"), "old_label", new.alias("new_label"), "annotators",
         "annotated_at", "task_id", pl.lit(project).alias("project"),
     ).sort("task_id")
 
 
 def _row_ids(dataset: str | Path | Dataset, id_column: str | None) -> pl.Series:
     ds = dataset if isinstance(dataset, Dataset) else read_dataset(dataset, id_column=id_column)
-    return ds.with_row_id("row_id").select(pl.col("row_id").cast(pl.String)).collect()["row_id"]
+    return ds.with_row_id(ROW_ID).select(pl.col(ROW_ID).cast(pl.String)).collect()[ROW_ID]
 
 
 def _users(session: LabelStudioSession) -> dict[int, str]:
@@ -146,8 +147,8 @@ def pull_reviews(
     tasks = list_tasks(session, pid, project, annotated_only=True)
     frame = decide(votes_frame(tasks, _users(session)), known, project)
     datas = [t["data"] for t in tasks]
-    if datas and all(isinstance(d.get("row_id"), int) for d in datas):
-        frame = frame.with_columns(pl.col("row_id").cast(pl.Int64))  # row positions stay integers
+    if datas and all(isinstance(d.get(ROW_ID), int) for d in datas):
+        frame = frame.with_columns(pl.col(ROW_ID).cast(pl.Int64))  # row positions stay integers
     frame = frame.cast(dict(SCHEMA))
     meta = {
         "dataset": _single(d.get("dataset") for d in datas),
