@@ -12,13 +12,14 @@ from typing import Any, Literal
 
 import polars as pl
 
+from dataqa.columns import ROW_ID
 from dataqa.errors import InputError, ValidationFailed
 from dataqa.validation.compare_model import ReportComparison
 
 Outcome = Literal["passed", "failed", "warning", "error"]
 
 #: Columns of the failure table (STYLE habit 2).
-FAILURE_COLUMNS = ("suite_file", "check", "column", "row_id", "failure_case")
+FAILURE_COLUMNS = ("suite_file", "check", "column", ROW_ID, "failure_case")
 
 REPORT_FORMAT_VERSION = 1
 
@@ -73,7 +74,7 @@ class CheckResult:
 def _empty_failures(id_dtype: pl.DataType = pl.Int64) -> pl.DataFrame:
     return pl.DataFrame(
         schema={"suite_file": pl.String, "check": pl.String, "column": pl.String,
-                "row_id": id_dtype, "failure_case": pl.String}
+                ROW_ID: id_dtype, "failure_case": pl.String}
     )
 
 
@@ -189,7 +190,7 @@ class SuiteReport:
             # failures are attached to checks by position in `checks` via `check_index`;
             # grouped in polars so a report with many failing rows costs one pass, not a row loop
             grouped = self.failures.group_by("check_index", maintain_order=True).agg(
-                pl.struct(pl.col("row_id"), pl.col("failure_case").alias("value")).alias("rows"))
+                pl.struct(pl.col(ROW_ID), pl.col("failure_case").alias("value")).alias("rows"))
             by_check = dict(zip(grouped["check_index"].to_list(), grouped["rows"].to_list()))
         checks = []
         for i, c in enumerate(self.checks):
@@ -225,7 +226,7 @@ class SuiteReport:
             col = ",".join(d["columns"])
             for f in d.get("failures", []):
                 rows.append({"suite_file": d["suite_file"], "check": d["label"], "column": col,
-                             "row_id": f["row_id"], "failure_case": f["value"], "check_index": i})
+                             ROW_ID: f[ROW_ID], "failure_case": f["value"], "check_index": i})
         failures = pl.DataFrame(rows) if rows else _empty_failures()
         if rows:
             failures = failures.with_columns(pl.col("check_index").cast(pl.Int64),
