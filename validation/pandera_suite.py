@@ -20,6 +20,7 @@ import yaml
 
 from dataqa.errors import SuiteFileError
 from dataqa.validation.model import Suite
+from dataqa.validation.checks import get_check
 from dataqa.validation.pandera_model import (
     PanderaCheck, PanderaColumn, PanderaSchema, check_params, compile_schema, required_params,
     resolve_check, scalar_to_stats,
@@ -261,6 +262,12 @@ class SchemaParser:
         missing = [r for r in required_params(registry_name) if r not in stats]
         if missing:
             raise self.fail(f"check '{name}' needs {', '.join(missing)}", keys)
+        validate = get_check(registry_name).validate
+        if validate is not None:  # the declaration's pure argument check, engine-neutral
+            try:
+                validate(stats)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise self.fail(f"check '{name}': {exc}", keys) from None
         return PanderaCheck(
             registry_name=registry_name, pandera_name=pandera_name, stats=stats,
             location=self.entry(entry), line=self.line(keys),
