@@ -46,7 +46,7 @@ def default_fit_predict() -> FitPredict:
         from dataqa.labeling.baseline import fit_predict_proba
     except ImportError as exc:  # the baseline module belongs to the label-noise area
         raise LabelingError(f"the fixed baseline is not available ({exc}); install dataqa fully") from None
-    return fit_predict_proba  # type: ignore[no-any-return]
+    return fit_predict_proba
 
 
 def eval_set(store: VersionStore, versions: Sequence[str], reference: str, label: str) -> EvalSet:
