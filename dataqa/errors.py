@@ -163,7 +163,7 @@ class EvaluationIntegrityError(VersionStoreError):
 
 # --- tracking --------------------------------------------------------------
 class TrackingError(DataqaError):
-    """MLflow refused to record the fix ledger (or is not installed: ``pip install 'dataqa[mlflow]'``)."""
+    """MLflow refused to record the fix ledger (a missing ``dataqa[mlflow]`` extra is an ``InputError``)."""
 
 
 class TrackingUnreachable(TrackingError):
