@@ -312,7 +312,7 @@ def test_unwritable_output_fails_before_the_run(project: Path, monkeypatch: pyte
 
 def _report(*outcomes: str) -> SuiteReport:
     checks = [CheckResult(check="c", label=f"c{i}", suite_file="s.json", location=f"s.json[{i}]", columns=[],
-                          severity="critical", outcome=o) for i, o in enumerate(outcomes)]  # type: ignore[arg-type]
+                          severity="critical", outcome=o) for i, o in enumerate(outcomes)]
     return SuiteReport(dataset="d.csv", id_column=None, checks=checks)
 
 
