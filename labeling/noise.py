@@ -1,8 +1,10 @@
 """Find label noise and other row-level issues: one call, one :class:`NoiseResult`.
 
-:func:`find_noise` gets out-of-fold probabilities from the fixed baseline
-(:func:`dataqa.labeling.baseline.out_of_fold_proba`), builds one k-nearest-neighbour graph of the
-rows, and runs every issue kind in :data:`dataqa.labeling.issues.REGISTRY` on them. The CLI
+:func:`find_noise` gets out-of-fold probabilities from the detector's models
+(:func:`dataqa.labeling.detector.out_of_fold`, configured by ``[noise]``; not the ledger's fixed
+baseline), estimates the wrong labels and ``P(error)`` per row (:mod:`dataqa.labeling.estimate`),
+builds one k-nearest-neighbour graph of the rows, and runs every issue kind in
+:data:`dataqa.labeling.issues.REGISTRY` on them. The CLI
 (``dataqa noise``) and the app both call it and render the same result.
 
 Why not cleanlab Datalab: ``Datalab`` needs the ``cleanlab[datalab]`` extra, which (checked with
@@ -32,18 +34,21 @@ import numpy as np
 from numpy.typing import NDArray
 import polars as pl
 
-from dataqa.config import BaselineConfig
+from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
-from dataqa.labeling import baseline
+from dataqa.labeling import baseline, detector
+from dataqa.labeling.estimate import NoiseEstimate, estimate
 from dataqa.labeling.issues import K_NEIGHBOURS, NEAR_DUPLICATE_THRESHOLD, REGISTRY, IssueInput, Issues
 from dataqa.io import Dataset
 from dataqa.labeling.neighbours import EXACT_MAX, neighbours
 
 #: Name of the row id column in the suspects table.
 ROW_ID = "row_id"
+#: Detector columns of the suspects table after the issue pairs (not shown to reviewers as features).
+DETECTOR_COLUMNS = ("p_error", "models_rejecting", "label_margin")
 
 Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called after each fold and once more after the issue detectors."""
+"""``progress(done, total)``: called after each model fit and once more after the issue detectors."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,52 @@ class NoiseResult:
     dataset_path: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
     """Issue kinds whose detector failed, with the error message (the others still ran)."""
+    estimate: NoiseEstimate | None = None
+    """The estimated error count, its interval and ``P(error)`` per row (input row order)."""
+    accuracy: dict[str, float] = field(default_factory=dict)
+    """Out-of-fold accuracy (against the given labels) per detector model and ``combined``."""
+    kept: tuple[str, ...] = ()
+    """Detector models averaged into the probabilities."""
+    weak_accuracy: float = 0.8
+    """Below this combined accuracy :attr:`warning` says the flags are unreliable."""
+
+    @property
+    def warning(self) -> str | None:
+        """The weak-model warning, with the numbers and what to do, or ``None``."""
+        acc = self.accuracy.get("combined")
+        if acc is None or acc >= self.weak_accuracy:
+            return None
+        est = self.estimate
+        extra = ""
+        if est is not None:
+            extra = (f"; the estimate of {est.count:,.0f} wrong labels counts rows the model merely confuses "
+                     "and is likely too high")
+        return (f"weak detector: out-of-fold accuracy {acc:.1%} is below {self.weak_accuracy:.0%}{extra}. "
+                "Add features that explain the label, or review a budgeted random sample "
+                "(dataqa noise --budget N) and use the measured precision of that round")
+
+    def budget(self, n: int) -> pl.DataFrame:
+        """The ``n`` suspects with the highest expected value of a review, ``P(error)`` (best first).
+
+        Raises ``InputError`` (naming ``--budget``) unless ``1 <= n <= rows``.
+        """
+        if n < 1 or n > self.rows:
+            raise InputError(f"--budget {n}: must be between 1 and the {self.rows:,} rows")
+        return self.suspects.sort(["p_error", ROW_ID], descending=[True, False]).head(n)
+
+    def queue_yield(self, n: int) -> tuple[float, float, float]:
+        """Expected real errors in the top-``n`` queue and its interval (see :meth:`budget`)."""
+        if self.estimate is None:
+            raise LabelingError("no estimate: this result was not made by the detector")
+        rows = self.estimate.ranking()[:n]
+        return self.estimate.queue_yield(rows)
+
+    def yield_line(self, n: int) -> str:
+        """``top 300: about 190 real errors (precision 0.63), 95% interval 170-210``."""
+        hits, lo, hi = self.queue_yield(n)
+        level = self.estimate.level if self.estimate else 0.95
+        return (f"top {n:,}: about {hits:,.0f} real errors (expected precision {hits / max(n, 1):.2f}), "
+                f"{level:.0%} interval {lo:,.0f}-{hi:,.0f}")
 
     @property
     def rows(self) -> int:
@@ -91,9 +142,15 @@ class NoiseResult:
 
     def metadata(self, *, version: str | None = None) -> dict[str, Any]:
         """The ``dataqa`` key-value metadata of the suspects table (the shared contract)."""
-        return {"dataset": self.dataset, "dataset_path": self.dataset_path, "version": version,
-                "label_column": self.label_column, "id_column": self.id_column,
-                "classes": self.classes}
+        meta: dict[str, Any] = {"dataset": self.dataset, "dataset_path": self.dataset_path, "version": version,
+                                "label_column": self.label_column, "id_column": self.id_column,
+                                "classes": self.classes}
+        if self.estimate is not None:
+            est = self.estimate
+            meta["noise_estimate"] = {"count": est.count, "low": est.low, "high": est.high, "rows": est.rows,
+                                      "level": est.level, "calibration": est.calibration,
+                                      "accuracy": self.accuracy, "models": list(self.kept)}
+        return meta
 
     def write(self, path: str | Path, *, version: str | None = None) -> Path:
         """Write the suspects table: Parquet (metadata under key ``dataqa``) or, for ``.csv``,
@@ -139,6 +196,8 @@ def find_noise(
     dataset: str | None = None,
     dataset_path: str | None = None,
     knn_exact_max: int = EXACT_MAX,
+    noise: NoiseConfig | None = None,
+    calibration: float = 1.0,
 ) -> NoiseResult:
     """Rank the rows of ``df`` by label quality and flag every registered issue kind.
 
@@ -155,13 +214,18 @@ def find_noise(
     exclude:
         Other columns that are not features.
     config:
-        The project's ``[baseline]`` (folds, seed, model parameters).
+        Only when ``noise`` is not given: its folds and seed seed a default ``NoiseConfig``.
+        The fixed baseline itself is not used: the ledger's model stays separate from the detector.
     progress:
-        ``progress(done, total)`` after each fold and after the detectors.
+        ``progress(done, total)`` after each model fit and after the detectors.
     dataset, dataset_path:
         Recorded in the suspects metadata.
     knn_exact_max:
         Above this many rows the kNN graph is approximate (see :mod:`dataqa.labeling.neighbours`).
+    noise:
+        The project's ``[noise]``: detector models, folds, seed, weak-model threshold, interval level.
+    calibration:
+        Factor on ``P(error)`` measured in the last review round (see ``estimate.recalibrate``).
 
     Returns
     -------
@@ -172,7 +236,9 @@ def find_noise(
     MissingColumnError
         ``label_column`` or ``id_column`` is not in ``df``.
     LabelingError
-        Missing labels, a single class, a class with fewer rows than folds, no usable feature.
+        Missing labels, a single class, fewer rows (in a class) than folds, no usable feature.
+    InputError
+        Unknown model names in ``noise.models``.
 
     Examples
     --------
@@ -182,7 +248,7 @@ def find_noise(
     >>> res.suspects.columns[:5]
     ['row_id', 'given_label', 'suggested_label', 'label_score', 'is_label_issue']
     """
-    config = config or BaselineConfig()
+    noise = noise or (NoiseConfig(folds=config.folds, seed=config.seed) if config else NoiseConfig())
     if isinstance(data, Dataset):
         id_column = id_column or data.id_column
         dataset = dataset or Path(data.path).stem
@@ -200,12 +266,16 @@ def find_noise(
     if df.schema[label_column].is_float():
         df = df.with_columns(pl.col(label_column).fill_nan(None))  # NaN labels are missing labels
     not_features = [c for c in (id_column, *exclude) if c is not None]
-    total = config.folds + 1
-    proba, classes = baseline.out_of_fold_proba(df, label_column=label_column, exclude=not_features,
-                                                config=config, progress=progress and (lambda i, _n: progress(i, total)))
-    labels, _ = baseline.encode_labels(df.get_column(label_column))
+    total = noise.folds * len(detector.check_models(noise.models)) + 1
+    ens = detector.out_of_fold(df, label_column=label_column, exclude=not_features, config=noise,
+                               progress=progress and (lambda i, _n: progress(i, total)))
+    proba, classes, labels = ens.proba, ens.classes, ens.labels
+    est = estimate(labels, proba, level=noise.confidence, seed=noise.seed, calibration=calibration)
+    flags = np.zeros(len(labels), dtype=bool)
+    flags[est.ranking()[:est.flag_count]] = True
+    assert est.score is not None
     inp = _issue_input(df, labels, proba, exclude=[label_column, *not_features], exact_max=knn_exact_max,
-                       seed=config.seed)
+                       seed=noise.seed, label_flags=flags, label_scores=1.0 - est.score)
     found: dict[str, Issues] = {}
     errors: dict[str, str] = {}
     for kind, detect in REGISTRY.items():
@@ -217,26 +287,35 @@ def find_noise(
             errors[kind] = f"{type(exc).__name__}: {exc}"
     if progress is not None:
         progress(total, total)
+    from cleanlab.rank import get_label_quality_scores
+
     row_id = pl.col(id_column) if id_column else pl.int_range(pl.len(), dtype=pl.UInt32)
     class_series = pl.Series("suggested_label", classes)
     head = df.select(row_id.alias(ROW_ID), pl.col(label_column).alias("given_label")).with_columns(
         class_series.gather(proba.argmax(axis=1)))
-    flags = pl.concat([head, *(found[k].frame for k in found)], how="horizontal")
+    signals = pl.DataFrame({
+        "p_error": est.p_error,
+        "models_rejecting": ens.rejecting().astype(np.int64),
+        "label_margin": get_label_quality_scores(labels, proba, method="normalized_margin"),
+    })
+    table = pl.concat([head, *(found[k].frame for k in found), signals], how="horizontal")
     # Contract order: the label pair first as (score, flag), then the other kinds' pairs.
-    flags = flags.select(ROW_ID, "given_label", "suggested_label", "label_score", "is_label_issue",
-                         *(c for k in found if k != "label" for c in found[k].frame.columns))
+    table = table.select(ROW_ID, "given_label", "suggested_label", "label_score", "is_label_issue",
+                         *(c for k in found if k != "label" for c in found[k].frame.columns),
+                         *DETECTOR_COLUMNS)
     rest = df.drop(label_column, *([ROW_ID] if ROW_ID in df.columns else []))
-    suspects = pl.concat([flags, rest], how="horizontal")
+    suspects = pl.concat([table, rest], how="horizontal")
     issue_cols = [f"is_{k}_issue" for k in found]
     suspects = suspects.sort(
         [~pl.col("is_label_issue"), ~pl.any_horizontal(issue_cols), pl.col("label_score"), pl.col(ROW_ID)])
-    per_class, confusion = _class_tables(labels, proba, classes, found["label"].frame["is_label_issue"].to_numpy(),
-                                         inp.cleanlab_kwargs)
+    per_class, confusion = _class_tables(labels, proba, classes, flags, est)
+    accuracy = {**ens.accuracy, "combined": ens.combined_accuracy}
     return NoiseResult(
         suspects=suspects, counts={k: v.count for k, v in found.items()},
         summaries={k: v.summary for k, v in found.items()}, per_class=per_class, confusion=confusion,
         classes=list(classes), label_column=label_column, id_column=id_column, dataset=dataset,
-        dataset_path=dataset_path, errors=errors)
+        dataset_path=dataset_path, errors=errors, estimate=est, accuracy=accuracy, kept=ens.kept,
+        weak_accuracy=noise.weak_accuracy)
 
 
 def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
@@ -265,32 +344,27 @@ def knn_features(df: pl.DataFrame, *, exclude: Sequence[str]) -> tuple[NDArray[A
 
 
 def _issue_input(df: pl.DataFrame, labels: NDArray[Any], proba: NDArray[Any], *, exclude: Sequence[str],
-                 exact_max: int, seed: int) -> IssueInput:
-    from cleanlab.count import compute_confident_joint
-
+                 exact_max: int, seed: int, label_flags: NDArray[Any], label_scores: NDArray[Any]) -> IssueInput:
     x, codes, null_fraction = knn_features(df, exclude=exclude)
     nb = neighbours(x, K_NEIGHBOURS, near_radius=NEAR_DUPLICATE_THRESHOLD, exact_max=exact_max, seed=seed)
-    cj = compute_confident_joint(labels, proba)
     return IssueInput(labels=labels, pred_probs=proba, knn_distances=nb.distances, knn_indices=nb.indices,
                       nn_distance=nb.nn_distance, nn_index=nb.nn_index, nn_median=nb.nn_median,
                       categories=codes, null_fraction=null_fraction,
-                      cleanlab_kwargs={"confident_joint": cj})
+                      label_flags=label_flags, label_scores=label_scores)
 
 
 def _class_tables(labels: NDArray[Any], proba: NDArray[Any], classes: list[Any], is_issue: NDArray[Any],
-                  kwargs: dict[str, Any] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    from cleanlab.count import estimate_joint
-
+                  est: NoiseEstimate) -> tuple[pl.DataFrame, pl.DataFrame]:
     k = len(classes)
-    joint = estimate_joint(labels, proba, **(kwargs or {}))
-    row_sum = joint.sum(axis=1)
-    noise = 1.0 - np.divide(np.diag(joint), row_sum, out=np.ones(k), where=row_sum > 0)
+    rows = np.bincount(labels, minlength=k)
     names = [str(c) for c in classes]
     per_class = pl.DataFrame({
         "class": names,
-        "rows": np.bincount(labels, minlength=k),
+        "rows": rows,
         "label_issues": np.bincount(labels[is_issue], minlength=k),
-        "noise_rate": np.clip(noise, 0.0, 1.0).round(4),
+        "estimated_errors": np.round(est.per_class_errors, 1),
+        "noise_rate": np.round(np.clip(np.divide(est.per_class_errors, rows, out=np.zeros(k), where=rows > 0),
+                                       0.0, 1.0), 4),
     })
     suggested = proba.argmax(axis=1)
     cells = np.bincount(labels[is_issue] * k + suggested[is_issue], minlength=k * k).reshape(k, k)
@@ -305,6 +379,8 @@ def find_noise_in_file(
     id_column: str | None = None,
     config: BaselineConfig | None = None,
     progress: Progress | None = None,
+    noise: NoiseConfig | None = None,
+    calibration: float = 1.0,
 ) -> NoiseResult:
     """Read a dataset file (CSV, Parquet, JSON Lines) and run :func:`find_noise` on it.
 
@@ -321,4 +397,5 @@ def find_noise_in_file(
     if label_column not in ds.columns:
         raise MissingColumnError(f"{path}: label column '{label_column}' not found; columns are "
                                  f"{', '.join(ds.columns)}", label_column, ds.columns)
-    return find_noise(ds, label_column=label_column, config=config, progress=progress)
+    return find_noise(ds, label_column=label_column, config=config, progress=progress, noise=noise,
+                      calibration=calibration)

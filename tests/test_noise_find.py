@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 
-from dataqa.config import BaselineConfig
+from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
 from dataqa.labeling.issues import REGISTRY
 from dataqa.labeling.noise import find_noise
@@ -51,14 +51,14 @@ def test_result_contract_and_order() -> None:
     kinds = [k for k in REGISTRY if k != "label"]
     assert s.columns == ["row_id", "given_label", "suggested_label", "label_score", "is_label_issue",
                          *(c for k in kinds for c in (f"is_{k}_issue", f"{k}_score")),
-                         "key", "x", "y", "colour"]
+                         "p_error", "models_rejecting", "label_margin", "key", "x", "y", "colour"]
     assert sorted(s["row_id"].to_list()) == list(range(df.height))
     flagged = set(s.filter("is_label_issue")["row_id"].to_list())
-    # Separable blobs: the flips are the six worst label scores; confident learning's noise-rate
-    # pruning flags as many rows as it estimates are noisy (5 of the 6 here, nothing else).
-    assert set(s.sort("label_score")["row_id"][:6].to_list()) == set(flipped)
+    # Separable blobs: the six worst label scores hold at least five flips; the default flags (the
+    # top of the ranking up to the estimated count) hold at least five flips and at most one other row.
+    assert len(set(s.sort("label_score")["row_id"][:6].to_list()) & set(flipped)) >= 5
     assert len(flagged & set(flipped)) >= len(flipped) - 1
-    assert flagged <= set(flipped)
+    assert len(flagged - set(flipped)) <= 1
     # Label issues first, worst first.
     n = len(flagged)
     assert s["is_label_issue"][:n].all()
@@ -79,7 +79,7 @@ def test_id_column_becomes_row_id_and_is_not_a_feature() -> None:
     res = find_noise(df, label_column="label", id_column="key", config=FAST)
     assert res.suspects["row_id"].dtype == pl.String
     worst = res.suspects.sort("label_score")["row_id"][:len(flipped)].to_list()
-    assert set(worst) == {f"k{i}" for i in flipped}
+    assert len(set(worst) & {f"k{i}" for i in flipped}) >= len(flipped) - 1
 
 
 @pytest.mark.parametrize("mapping", [{"a": 0, "b": 1, "c": 2}, {"a": 0.0, "b": 1.5, "c": 3.0},
@@ -100,8 +100,10 @@ def test_writes_parquet_with_metadata_and_csv(tmp_path) -> None:  # type: ignore
     res = find_noise(df, label_column="label", config=FAST, dataset="blobs", dataset_path="data/blobs.csv")
     p = res.write(tmp_path / "out" / "s.parquet", version="v3")
     meta = json.loads(pq.read_schema(p).metadata[b"dataqa"])
+    estimate = meta.pop("noise_estimate")
     assert meta == {"dataset": "blobs", "dataset_path": "data/blobs.csv", "version": "v3",
                     "label_column": "label", "id_column": None, "classes": ["a", "b", "c"]}
+    assert estimate["rows"] == 90 and estimate["low"] <= estimate["count"] <= estimate["high"]
     assert pl.read_parquet(p).equals(res.suspects)
     c = res.write(tmp_path / "s.csv")
     assert pl.read_csv(c).height == df.height
@@ -195,7 +197,7 @@ def test_property_one_row_out_per_row_in_scores_in_unit_interval(n: int, seed: i
     labels = np.arange(n) % k  # at least 4 per class for 2 folds
     df = pl.DataFrame({"x": x, "c": rng.choice(["u", "v"], n), "label": labels}).with_columns(
         pl.col("x").fill_nan(None))
-    res = find_noise(df, label_column="label", config=BaselineConfig(folds=2, params={"max_iter": 3}))
+    res = find_noise(df, label_column="label", noise=NoiseConfig(folds=2, models=("logistic",)))
     s = res.suspects
     assert s.height == n and s["row_id"].n_unique() == n
     assert set(s["row_id"].to_list()) == set(range(n))

@@ -21,6 +21,7 @@ def push(
     project: Annotated[Optional[str], typer.Option("--project", help="Project title (default: label_studio.project in dataqa.toml, else 'dataqa: <dataset>').")] = None,
     include_unflagged: Annotated[bool, typer.Option("--all", help="Also push rows no detector flagged.")] = False,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Also write the pushed rows to this CSV for reviewers (formulas neutralised).")] = None,
+    budget: Annotated[Optional[int], typer.Option("--budget", help="Push the N rows with the highest expected value of a review, P(error), flagged or not.")] = None,
 ) -> None:
     """Create or reuse a review project and add the suspect rows not yet in it.
 
@@ -33,7 +34,7 @@ def push(
         cfg = load_config()
         result = push_suspects(suspects, top=top,
                                project=project or cfg.label_studio.project,
-                               include_unflagged=include_unflagged, review_csv=csv)
+                               include_unflagged=include_unflagged, review_csv=csv, budget=budget)
         typer.echo(result.summary())
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -46,15 +47,20 @@ def pull(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Changeset file, .parquet or .csv (default: <workspace>/changesets/<project>.parquet).")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset the reviews are for; rows not in it are 'orphan' (default: dataset.path in dataqa.toml).")] = None,
     id_column: Annotated[Optional[str], typer.Option("--id", help="The dataset's key column (default: row position).")] = None,
+    suspects: Annotated[Optional[Path], typer.Option("--suspects", help="Suspects table the reviews came from, to measure the round's precision (default: <workspace>/noise/<dataset>.suspects.parquet when present).")] = None,
 ) -> None:
     """Read completed reviews and write the changeset (relabel / confirmed / unsure / tie / orphan).
 
+    Also prints the round's measured precision (relabel vs confirmed) beside the detector's
+    expected precision, and records it so the next `dataqa noise` recalibrates P(error).
     Exit 0 done, 2 bad dataset, 4 Label Studio unreachable, 6 token refused / project gone.
     """
     import re
 
     from dataqa.config import load_config
+    from dataqa.labeling import calibration
     from dataqa.labeling.labelstudio.pull import pull_reviews
+    from dataqa.labeling.labelstudio.suspects import read_suspects
 
     try:
         cfg = load_config()
@@ -64,6 +70,14 @@ def pull(
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(cs.meta["project"])).strip("_") or "project"
         path = cs.write(out or cfg.workspace_path / "changesets" / f"{slug}.parquet")
         typer.echo(f"{cs.summary()} -> {path}")
+        noise_dir = cfg.workspace_path / "noise"
+        source = suspects or (noise_dir / f"{Path(data).stem}.suspects.parquet" if data else None)
+        if source is not None and source.is_file():
+            sus = read_suspects(source)
+            rnd = calibration.measure(cs.frame, sus.frame, sus.dataset)
+            if rnd is not None:
+                calibration.save(noise_dir, rnd)
+                typer.echo(rnd.summary())
     except DataqaError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None

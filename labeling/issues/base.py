@@ -53,6 +53,10 @@ class IssueInput:
     null_fraction: NDArray[Any]
     cleanlab_kwargs: dict[str, Any] | None = None
     """Extra keyword arguments for ``find_label_issues`` (e.g. a precomputed confident joint)."""
+    label_flags: NDArray[Any] | None = None
+    """Precomputed label-issue flags (the detector's default flags); ``None``: cleanlab's."""
+    label_scores: NDArray[Any] | None = None
+    """Precomputed label quality scores (lower = worse) to go with ``label_flags``."""
 
 
 @dataclass(frozen=True)

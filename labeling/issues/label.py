@@ -11,13 +11,17 @@ from dataqa.labeling.issues.base import IssueInput, IssueManager, register
 
 @register
 class LabelIssueManager(IssueManager):
-    """Flags from cleanlab ``filter.find_label_issues`` (``prune_by_noise_rate``); the score is
+    """The detector's flags and scores when given (``IssueInput.label_flags``: the top of the ranking
+    up to the estimated error count, see :mod:`dataqa.labeling.estimate`); otherwise flags from
+    cleanlab ``filter.find_label_issues`` (``prune_by_noise_rate``) and the score
     ``rank.get_label_quality_scores`` (self-confidence: the out-of-fold probability of the given label)."""
 
     issue_name = "label"
     description = "have a given label the baseline finds unlikely"
 
     def find_issues(self, inp: IssueInput) -> tuple[NDArray[Any], NDArray[Any]]:
+        if inp.label_flags is not None and inp.label_scores is not None:
+            return inp.label_flags, inp.label_scores
         from cleanlab.filter import find_label_issues
         from cleanlab.rank import get_label_quality_scores
 

@@ -19,6 +19,8 @@ import polars as pl
 from dataqa.errors import FileFormatError, InputError, MissingColumnError
 
 REQUIRED = ("row_id", "given_label", "suggested_label", "label_score")
+#: Detector columns after the issue pairs (``dataqa.labeling.noise.DETECTOR_COLUMNS``): not features.
+DETECTOR = ("p_error", "models_rejecting", "label_margin")
 UNSURE = "unsure"
 MODEL_VERSION = "dataqa-cleanlab"
 FROM_NAME, TO_NAME = "label", "features"
@@ -42,7 +44,7 @@ class Suspects:
         # Detector columns come in pairs (is_<kind>_issue, <kind>_score): a feature that merely
         # ends in "_score" (say credit_score) stays.
         detector = {f"{c[3:-6]}_score" for c in self.issue_columns} | set(self.issue_columns)
-        skip = set(REQUIRED) | {self.label_column} | detector
+        skip = set(REQUIRED) | {self.label_column} | detector | set(DETECTOR)
         return [c for c in self.frame.columns if c not in skip]
 
     @property
@@ -101,9 +103,21 @@ def suspects_from_frame(df: pl.DataFrame, meta: dict[str, Any] | None = None, *,
                     classes=tuple(classes), extra=meta)
 
 
-def select_rows(s: Suspects, top: int | None = None, include_unflagged: bool = False) -> pl.DataFrame:
-    """Rows to review: flagged by any detector (unless ``include_unflagged``), first ``top``, in file order."""
+def select_rows(s: Suspects, top: int | None = None, include_unflagged: bool = False,
+                budget: int | None = None) -> pl.DataFrame:
+    """Rows to review: flagged by any detector (unless ``include_unflagged``), first ``top``, in file order.
+
+    With ``budget``: the ``budget`` rows with the highest expected value of a review, ``P(error)``
+    (column ``p_error``; ``label_score`` ascending for older tables), flagged or not.
+    Raises ``InputError`` naming ``--budget`` unless ``1 <= budget <= rows``.
+    """
     df = s.frame
+    if budget is not None:
+        if budget < 1 or budget > df.height:
+            raise InputError(f"--budget {budget}: must be between 1 and the {df.height:,} rows of the suspects table")
+        key = (pl.col("p_error").cast(pl.Float64).fill_null(0.0) if "p_error" in df.columns
+               else 1.0 - pl.col("label_score").cast(pl.Float64).fill_null(1.0))
+        return df.with_row_index("_pos").sort([key, pl.col("_pos")], descending=[True, False]).head(budget).drop("_pos")
     flags = s.issue_columns
     if flags and not include_unflagged:
         df = df.filter(pl.any_horizontal(pl.col(flags).fill_null(False)))
