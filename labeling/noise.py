@@ -106,8 +106,8 @@ class NoiseResult:
         est = self.estimate
         extra = ""
         if est is not None:
-            extra = (f"; the estimate of {est.count:,.0f} wrong labels counts rows the model merely confuses "
-                     "and is likely too high")
+            extra = (f"; the estimate of {est.count:,.0f} wrong labels may include rows the model merely confuses "
+                     "(too high)")
         return (f"weak detector: out-of-fold accuracy {acc:.1%} is below {self.weak_accuracy:.0%}{extra}. "
                 "Add features that explain the label, or review a budgeted random sample "
                 "(dataqa noise --budget N) and use the measured precision of that round")

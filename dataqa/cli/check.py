@@ -53,6 +53,7 @@ def check(
     spark_conf: Annotated[Optional[list[str]], typer.Option("--spark-conf", help="Spark setting KEY=VALUE; repeatable.")] = None,
     failures: Annotated[Optional[Path], typer.Option("--failures", help="Write every failing row (row id, suite, check, column, value) here as Parquet.")] = None,
     max_failures: Annotated[int, typer.Option("--max-failures", help="Keep at most N failing rows per check in the report (counts stay exact; every row goes to --failures).")] = MAX_FAILURES,
+    max_label_noise: Annotated[Optional[float], typer.Option("--max-label-noise", help="Also fail when the lower bound of the estimated label-noise rate exceeds this share (default: [check] max_label_noise).")] = None,
 ) -> None:
     """Run suites on DATA. Exit 0 passed, 1 checks failed, 2 bad input, 3 bad suite file, 7 a check could not be evaluated."""
     from dataqa.config import load_config
@@ -83,6 +84,8 @@ def check(
         baseline = (load_baseline(report=baseline_report, since=since, store=store)
                     if baseline_report is not None or since is not None else None)
         data_path = cfg.dataset_path(data) if version is None else ""
+        if max_label_noise is not None and not 0.0 <= max_label_noise <= 1.0:
+            raise InputError(f"--max-label-noise {max_label_noise}: must be a share of rows between 0 and 1")
         every = failures if failures is not None or (baseline is None and version is None) else (
             Path(scratch.name) / "failures.parquet")
         suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
@@ -110,6 +113,12 @@ def check(
 
             report.extend([baseline_gate_result(cfg, metric=baseline_metric or cfg.check.baseline_metric,
                                                 tolerance=tolerance)])
+        noise_rate = max_label_noise if max_label_noise is not None else cfg.check.max_label_noise
+        if noise_rate is not None and version is None:
+            from dataqa.labeling.gate import label_noise_result
+
+            report.extend([label_noise_result(cfg, data_path, max_rate=noise_rate,
+                                              id_column=id_column or (cfg.dataset.id_column if data is None else None))])
         if failures is not None:
             report.failures_file = str(failures.resolve())
         if baseline is not None and report.comparison is None:
