@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from dataqa.errors import InputError
 
@@ -188,16 +188,20 @@ class ProjectConfig:
         """Where a review changeset of ``project`` goes: ``<workspace>/changesets/<slug>.parquet``."""
         return self.workspace_path / "changesets" / f"{slug(project)}.parquet"
 
+    @overload
+    def resolve(self, path: str) -> str: ...
+    @overload
+    def resolve(self, path: None) -> None: ...
     def resolve(self, path: str | None) -> str | None:
-        """A path from the config, relative to the config's folder."""
+        """A path from the config, relative to the config's folder (``None`` stays ``None``)."""
         if path is None:
             return None
         p = Path(path)
         return str(p if p.is_absolute() else self.root / p)
 
 
-def _section(cls: type, data: dict[str, Any], name: str, source: str) -> Any:
-    known = set(cls.__dataclass_fields__)
+def _section(cls: type[Any], data: dict[str, Any], name: str, source: str) -> Any:
+    known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
         raise InputError(

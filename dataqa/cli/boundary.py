@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -29,7 +28,9 @@ def fail(exc: DataqaError) -> typer.Exit:
 class DataqaGroup(TyperGroup):
     """A Typer group whose sub-commands' dataqa errors end as one line and a documented exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # ``Any``: typer vendors click privately (``typer._click``), so its Context type is not public;
+    # the supertype returns ``Any`` too (a command's return value).
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DataqaError as exc:
