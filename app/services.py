@@ -18,6 +18,7 @@ import streamlit as st
 from dataqa.app import versioning
 from dataqa.columns import ROW_ID
 from dataqa.config import ProjectConfig
+from dataqa.errors import DataqaError
 from dataqa.io import collect, read_dataset
 from dataqa.validation.api import check_dataset
 from dataqa.validation.profile_model import Profile
@@ -74,8 +75,12 @@ def save_upload(workspace: Path, name: str, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{Path(safe).stem}-{digest}{Path(safe).suffix.lower()}"
     path.write_bytes(data)
-    ds = read_dataset(path, check_ids=False)
-    collect(ds.lf.head(100), f"upload {name}")  # a malformed body fails here, not on a later page
+    try:
+        ds = read_dataset(path, check_ids=False)
+        collect(ds.lf.head(100), f"upload {name}")  # a malformed body fails here, not on a later page
+    except DataqaError:
+        path.unlink(missing_ok=True)  # a refused upload leaves nothing behind
+        raise
     return path
 
 

@@ -269,6 +269,7 @@ def test_app_upload_rejects_bad_files_with_one_message(project: Path) -> None:
         with pytest.raises(InputError) as info:
             save_upload(project / "ws", name, (project / name).read_bytes())
         assert name.split(".")[0] in str(info.value) and "\n" not in str(info.value)
+    assert not list((project / "ws" / "uploads").iterdir()), "a refused upload was kept"
 
 
 # --- regressions of issue 12 ---------------------------------------------------------------
