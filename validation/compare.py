@@ -91,7 +91,7 @@ def check_key(c: CheckResult) -> str:
     return f"{Path(c.suite_file).name}|{c.check}|{c.label}|{kwargs}"
 
 
-def _keys(checks: Sequence[CheckResult]) -> list[str]:
+def check_keys(checks: Sequence[CheckResult]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for c in checks:  # the same check twice in a suite: told apart by occurrence
@@ -110,7 +110,7 @@ def _match(current: SuiteReport, baseline: Baseline) -> list[int]:
         raise BaselineError(
             f"{baseline.name}: identifies rows by {how(base.id_column)}, this run by "
             f"{how(current.id_column)}; compare runs with the same --id")
-    cur_keys, base_keys = _keys(current.checks), _keys(base.checks)
+    cur_keys, base_keys = check_keys(current.checks), check_keys(base.checks)
     where = {k: i for i, k in enumerate(cur_keys)}
     missing = [base.checks[i].label for i, k in enumerate(base_keys) if k not in where]
     extra = [current.checks[i].label for i, k in enumerate(cur_keys) if k not in set(base_keys)]
@@ -125,18 +125,24 @@ def _match(current: SuiteReport, baseline: Baseline) -> list[int]:
     return [where[k] for k in base_keys]
 
 
-def _failures(report: SuiteReport, failures: pl.LazyFrame | None) -> pl.LazyFrame:
-    """``check_index, row_id`` of every failing row: from ``failures`` (a failures file, with
-    ``check_index`` or with ``suite_file, check`` as ``--failures`` writes them) for the checks it
-    holds, from the report's own table for the others (checks added after the run: drift)."""
+def failing_rows(report: SuiteReport, failures: pl.LazyFrame | None = None, *,
+                 values: bool = False) -> pl.LazyFrame:
+    """``check_index, row_id`` (and ``failure_case`` with ``values``) of every failing row: from
+    ``failures`` (a failures file, with ``check_index`` or with ``suite_file, check`` as
+    ``--failures`` writes them) for the checks it holds, from the report's own table for the
+    others (checks added after the run: drift)."""
+    extra = [pl.col("failure_case").cast(pl.String)] if values else []
     own = report.failures.lazy()
-    own = (own.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID) if CHECK_INDEX in own.collect_schema().names()
-           else pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: report.failures.schema.get(ROW_ID, pl.Int64)}))
+    if CHECK_INDEX in own.collect_schema().names():
+        own = own.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID, *extra)
+    else:
+        own = pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: report.failures.schema.get(ROW_ID, pl.Int64),
+                                   **({"failure_case": pl.String} if values else {})})
     if failures is None:
         return own
     names = failures.collect_schema().names()
     if CHECK_INDEX in names:
-        mapped = failures.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID)
+        mapped = failures.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID, *extra)
     else:
         where: dict[tuple[str, str], int] = {}
         for i, c in enumerate(report.checks):
@@ -148,7 +154,7 @@ def _failures(report: SuiteReport, failures: pl.LazyFrame | None) -> pl.LazyFram
         index = pl.LazyFrame({"suite_file": [k[0] for k in where], "check": [k[1] for k in where],
                               CHECK_INDEX: list(where.values())},
                              schema={"suite_file": pl.String, "check": pl.String, CHECK_INDEX: pl.Int64})
-        mapped = failures.join(index, on=["suite_file", "check"]).select(CHECK_INDEX, ROW_ID)
+        mapped = failures.join(index, on=["suite_file", "check"]).select(CHECK_INDEX, ROW_ID, *extra)
     present = mapped.select(CHECK_INDEX).unique().collect(engine="streaming")[CHECK_INDEX]
     rest = own.filter(~pl.col(CHECK_INDEX).is_in(present.implode()))
     return pl.concat([mapped, rest.with_columns(pl.col(ROW_ID).cast(mapped.collect_schema()[ROW_ID]))])
@@ -227,8 +233,8 @@ def compare_reports(
     if isinstance(baseline, SuiteReport):
         baseline = Baseline("baseline report", baseline)
     to_current = _match(current, baseline)
-    cur = _failures(current, current_failures)
-    base = _failures(baseline.report, baseline.failures)
+    cur = failing_rows(current, current_failures)
+    base = failing_rows(baseline.report, baseline.failures)
     _check_complete(baseline.name, baseline.report, base)
     _check_complete("this run", current, cur)
     dtype = _id_dtypes(cur.collect_schema()[ROW_ID], base.collect_schema()[ROW_ID], baseline.name)
