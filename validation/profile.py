@@ -143,7 +143,7 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
         cols.append(cp)
 
     # ---- pass 2: histograms, drift bins, exact distinct, frequencies -------------------
-    ref_breaks = _reference_breaks(reference)
+    ref_breaks = reference_breaks(reference)
     exprs2: list[pl.Expr] = []
     for i, cp in enumerate(cols):
         exprs2 += pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
@@ -196,7 +196,8 @@ def duplicate_row_exprs(names: list[str], kinds: dict[str, str],
             rows.hash(42).n_unique().alias("__dup_distinct")]
 
 
-def _reference_breaks(reference: Profile | None) -> dict[str, list[float]]:
+def reference_breaks(reference: Profile | None) -> dict[str, list[float]]:
+    """The reference's drift-bin breaks per numeric column (a new profile bins on them)."""
     if reference is None:
         return {}
     return {c.name: c.drift_bins.breaks for c in reference.columns

@@ -131,7 +131,8 @@ def _num(v: Any) -> float | None:
     return float(v) if v is not None and math.isfinite(v) else None
 
 
-def _edges(lo: float, hi: float, bins: int) -> list[float]:
+def histogram_edges(lo: float, hi: float, bins: int) -> list[float]:
+    """``bins`` equal-width display bins from ``lo`` to ``hi`` (one bin around a constant)."""
     # dedupe: a span tiny next to the values' magnitude would give repeated edges
     # step from hi/bins - lo/bins: hi - lo overflows for values near the float limits
     step = hi / bins - lo / bins
@@ -180,7 +181,7 @@ def pass2_exprs(cp: ColumnProfile, key: str, dtype: pl.DataType, row1: dict[str,
         if q and q[0] is not None:
             if cp.kind == "numeric":  # needs the median from pass 1
                 out.append((x - q[50]).abs().median().alias(f"{key}_mad"))
-            edges = _edges(q[0], q[-1], bins)
+            edges = histogram_edges(q[0], q[-1], bins)
             out.append(_histogram(x, edges).alias(f"{key}_hist"))
             cp.histogram = Histogram(edges=edges, counts=[])
             if cp.kind == "numeric":

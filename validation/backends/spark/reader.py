@@ -71,7 +71,7 @@ class SparkDataset:
 
 
 def read_spark_dataset(source: str | Path | DataFrame, *, spark: SparkSession,
-                       id_column: str | None = None) -> SparkDataset:
+                       id_column: str | None = None, check_ids: bool = True) -> SparkDataset:
     """Open ``source`` in Spark, lazily, with a stable row position.
 
     Parameters
@@ -83,6 +83,8 @@ def read_spark_dataset(source: str | Path | DataFrame, *, spark: SparkSession,
         The session (``dataqa.validation.backends.spark.session.get_spark()``).
     id_column:
         A key column identifying rows; checked to be present, unique and non-null.
+    check_ids:
+        ``False`` skips the uniqueness check (one Spark job), e.g. to count duplicates instead.
 
     Raises
     ------
@@ -101,7 +103,8 @@ def read_spark_dataset(source: str | Path | DataFrame, *, spark: SparkSession,
         if id_column not in ds.columns:
             raise MissingColumnError(f"{ds.path}: id column '{id_column}' not found; columns are "
                                      f"{', '.join(ds.columns)}", id_column, ds.columns)
-        check_unique_ids(ds)
+        if check_ids:
+            check_unique_ids(ds)
     return ds
 
 

@@ -1,0 +1,330 @@
+"""Profile a dataset on Spark: the same ``Profile`` (and JSON) as the polars profile, in a few jobs.
+
+- job 1, one ``agg``: rows, and per column nulls, ``approx_count_distinct`` (HyperLogLog++,
+  relative standard deviation ``DISTINCT_RSD``), min/max/mean/std/sum/skewness/kurtosis, zeros,
+  negatives, NaN/inf counts, string lengths and 101 percentiles by ``percentile_approx`` (rank
+  error at most ``1 / PERCENTILE_ACCURACY`` of the rows);
+- job 2, one ``agg`` (only when needed): the median absolute deviation (``percentile_approx``)
+  and the number-like values of near-unique text;
+- job 3, one ``groupBy``: every (column, value) pair that needs counting, in one exploded
+  aggregation: value frequencies of text and boolean columns, exact distinct counts of columns
+  with at most ``DISTINCT_EXACT_LIMIT`` values, the equal-width histogram bins and the drift bins
+  of numeric and temporal columns (a balanced ``CASE WHEN`` tree, 7 comparisons a row), and the
+  value shapes of fixed-width text; collected through Arrow (distinct values, never rows);
+- job 4: duplicate rows, by grouping the rows' 64-bit hash (collision odds ~1e-5 at 20M rows);
+  job 5 (with an id column): duplicated ids, exactly.
+
+Exact fields are exact; ``distinct`` above the limit, the quantiles and ``mad`` are sketched
+(the profile's notes say so, as on polars). The results go through the polars profile's own
+fill functions (``validation/profile_stats.py``), so both engines write one format.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyspark.sql.functions as F
+import pyspark.sql.types as T
+from pyspark.sql import Column, DataFrame, SparkSession
+
+from dataqa.validation.backends.spark.reader import (
+    POSITION_COLUMN, SparkDataset, read_spark_dataset, spark_errors,
+)
+from dataqa.validation.profile import (
+    CATEGORICAL_MAX, DISTINCT_EXACT_LIMIT, FREQUENCY_LIMIT, HISTOGRAM_BINS, TOP_K, kind_of,
+    reference_breaks,
+)
+from dataqa.validation.profile_model import ColumnProfile, DriftBins, Histogram, Profile
+from dataqa.validation.profile_stats import (
+    PATTERN_MAX_LENGTH, PATTERN_TOP, PERCENTILES, fill_pass1, fill_pass2, histogram_edges,
+)
+
+#: ``approx_count_distinct``'s relative standard deviation: 1%.
+DISTINCT_RSD = 0.01
+#: ``percentile_approx`` accuracy: a quantile's rank is within rows / 10,000 of the exact one.
+PERCENTILE_ACCURACY = 10_000
+
+_SHAPE_FROM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_SHAPE_TO = "A" * 26 + "a" * 26 + "9" * 10
+
+
+def polars_dtype(dtype: T.DataType) -> pl.DataType:
+    """The polars dtype a Spark column's values have (the profile records polars names)."""
+    simple: list[tuple[type[T.DataType], pl.DataType]] = [
+        (T.ByteType, pl.Int8()), (T.ShortType, pl.Int16()), (T.IntegerType, pl.Int32()),
+        (T.LongType, pl.Int64()), (T.FloatType, pl.Float32()), (T.DoubleType, pl.Float64()),
+        (T.StringType, pl.String()), (T.BooleanType, pl.Boolean()), (T.DateType, pl.Date()),
+        (T.TimestampNTZType, pl.Datetime("us")), (T.TimestampType, pl.Datetime("us", "UTC")),
+        (T.NullType, pl.Null()), (T.BinaryType, pl.Binary()),
+    ]
+    for cls, pdt in simple:
+        if isinstance(dtype, cls):
+            return pdt
+    if isinstance(dtype, T.DecimalType):
+        return pl.Decimal(dtype.precision, dtype.scale)
+    if isinstance(dtype, T.ArrayType):
+        return pl.List(polars_dtype(dtype.elementType))
+    return pl.Object()
+
+
+def profile_spark(
+    data: str | Path | DataFrame | SparkDataset,
+    *,
+    spark: SparkSession,
+    id_column: str | None = None,
+    reference: Profile | None = None,
+) -> Profile:
+    """Compute the profile of a dataset on Spark (same format as ``validation.profile.profile``).
+
+    Parameters
+    ----------
+    data:
+        A file, a directory or glob of Parquet files, a pyspark DataFrame, or a ``SparkDataset``.
+    spark:
+        The session (``get_spark()``).
+    id_column:
+        Key column: its duplicated values are counted in ``duplicate_ids``.
+    reference:
+        A reference profile: numeric columns are binned on its drift-bin breaks.
+
+    Raises
+    ------
+    FileFormatError, MissingColumnError
+        The data cannot be read (the polars reader's messages).
+    """
+    if isinstance(data, SparkDataset):
+        ds = data
+    else:
+        ds = read_spark_dataset(data if isinstance(data, DataFrame) else str(data), spark=spark,
+                                id_column=id_column, check_ids=False)
+    with spark_errors(ds.path):
+        return _profile(ds, reference)
+
+
+def _profile(ds: SparkDataset, reference: Profile | None) -> Profile:
+    df = ds.df.drop(POSITION_COLUMN)
+    fields = {f.name: f.dataType for f in df.schema.fields}
+    names = list(fields)
+    dtypes = {n: polars_dtype(fields[n]) for n in names}
+    kinds = {n: kind_of(dtypes[n]) if not isinstance(dtypes[n], pl.Object) else "other" for n in names}
+    keys = {n: f"c{i}" for i, n in enumerate(names)}
+
+    aggs: list[Column] = [F.count(F.lit(1)).alias("__rows")]
+    for n in names:
+        aggs += _pass1(n, keys[n], kinds[n], fields[n])
+    row1 = _fix_quantiles(df.agg(*aggs).first().asDict(), names, keys)  # type: ignore[union-attr]
+    rows = int(row1["__rows"])
+
+    cols: list[ColumnProfile] = []
+    for n in names:
+        cp = ColumnProfile(name=n, dtype=str(dtypes[n]), kind=kinds[n], count=rows, null_count=0)
+        fill_pass1(cp, row1, keys[n], dtypes[n])
+        cols.append(cp)
+
+    ref_breaks = reference_breaks(reference)
+    row2: dict[str, Any] = {}
+    aggs2: list[Column] = []
+    pairs: list[Column] = []
+    keep_values: set[str] = set()
+    bins: dict[str, int] = {}
+    for cp in cols:
+        a, p, keep = _pass2(cp, keys[cp.name], fields[cp.name], row1, ref_breaks.get(cp.name), bins)
+        aggs2 += a
+        pairs += p
+        keep_values |= keep
+    if aggs2:
+        row2.update(df.agg(*aggs2).first().asDict())  # type: ignore[union-attr]
+    if pairs:
+        row2.update(_count_pairs(df, pairs, keep_values, bins))
+    for cp in cols:
+        fill_pass2(cp, row2, keys[cp.name], row1, dtypes[cp.name], frequency_limit=FREQUENCY_LIMIT,
+                   top_k=TOP_K, categorical_max=CATEGORICAL_MAX, exact_limit=DISTINCT_EXACT_LIMIT)
+
+    notes: list[str] = []
+    if rows == 0:
+        notes.append("the dataset has no rows: only the schema is profiled")
+    dup_rows = _duplicate_rows(df, names) if names and rows else 0
+    dup_ids = None
+    if ds.id_column is not None:
+        idc = F.col(f"`{ds.id_column}`")
+        nulls, distinct = df.agg(F.count_if(idc.isNull()), F.count_distinct(idc)).first()  # type: ignore[misc]
+        dup_ids = rows - int(nulls) - int(distinct)
+        if nulls:
+            notes.append(f"id column '{ds.id_column}' has {nulls} null value(s)")
+    return Profile(source=ds.path, rows=rows, n_columns=len(names), duplicate_rows=dup_rows,
+                   columns=cols, id_column=ds.id_column, duplicate_ids=dup_ids, notes=notes)
+
+
+def _finite(name: str, dtype: T.DataType) -> Column:
+    """The column as double, null where it is NaN or infinite (those are counted apart)."""
+    x = F.col(f"`{name}`").cast("double")
+    if isinstance(dtype, (T.FloatType, T.DoubleType)):
+        return F.when(~F.isnan(x) & (F.abs(x) != float("inf")), x)
+    return x
+
+
+def _physical(name: str, dtype: T.DataType) -> Column:
+    """Dates as days, timestamps as microseconds since the epoch: polars' physical values."""
+    c = F.col(f"`{name}`")
+    if isinstance(dtype, T.DateType):
+        return F.unix_date(c).cast("double")
+    return F.unix_micros(c.cast("timestamp")).cast("double")
+
+
+def _quantiles(x: Column) -> Column:
+    return F.percentile_approx(x, PERCENTILES, PERCENTILE_ACCURACY)
+
+
+def _pass1(name: str, key: str, kind: str, dtype: T.DataType) -> list[Column]:
+    c = F.col(f"`{name}`")
+    out = [F.count_if(c.isNull()).alias(f"{key}_nulls")]
+    if kind in ("null", "other"):
+        return out
+    out.append(F.approx_count_distinct(c, DISTINCT_RSD).alias(f"{key}_approx"))
+    if kind == "numeric":
+        x = _finite(name, dtype)
+        out += [F.min(x).alias(f"{key}_min"), F.max(x).alias(f"{key}_max"),
+                F.avg(x).alias(f"{key}_mean"), F.stddev_samp(x).alias(f"{key}_std"),
+                F.sum(x).alias(f"{key}_sum"), F.skewness(x).alias(f"{key}_skew"),
+                F.kurtosis(x).alias(f"{key}_kurt"), F.count_if(x == 0).alias(f"{key}_zeros"),
+                F.count_if(x < 0).alias(f"{key}_neg"), _quantiles(x).alias(f"{key}_q")]
+        if isinstance(dtype, (T.FloatType, T.DoubleType)):
+            out += [F.count_if(F.isnan(c)).alias(f"{key}_nan"),
+                    F.count_if(F.abs(c) == float("inf")).alias(f"{key}_inf")]
+    elif kind == "temporal":
+        x = _physical(name, dtype)
+        out += [F.min(x).alias(f"{key}_min"), F.max(x).alias(f"{key}_max"),
+                F.avg(x).alias(f"{key}_mean"), _quantiles(x).alias(f"{key}_q")]
+    elif kind == "string":
+        n = F.char_length(c)
+        out += [F.min(n).alias(f"{key}_lmin"), F.max(n).alias(f"{key}_lmax"),
+                F.avg(n).alias(f"{key}_lmean")]
+    return out
+
+
+def _fix_quantiles(row: dict[str, Any], names: list[str], keys: dict[str, str]) -> dict[str, Any]:
+    """Spark's empty-input skewness/kurtosis/std are NaN or null like polars'; lists as floats."""
+    for n in names:
+        q = row.get(f"{keys[n]}_q")
+        if q is not None:
+            row[f"{keys[n]}_q"] = [float(v) for v in q]
+        for s in ("min", "max", "mean", "std", "sum", "skew", "kurt"):
+            v = row.get(f"{keys[n]}_{s}")
+            if v is not None and not isinstance(v, float):
+                row[f"{keys[n]}_{s}"] = float(v)
+    return row
+
+
+def bucket(x: Column, breaks: list[float]) -> Column:
+    """How many ``breaks`` are below ``x``: the drift bin ``(b[i-1], b[i]]`` of ``x``.
+
+    A balanced tree of ``CASE WHEN`` (log2 comparisons a row, compiled by Spark's codegen).
+    """
+    def node(lo: int, hi: int) -> Column:
+        if lo == hi:
+            return F.lit(lo)
+        mid = (lo + hi) // 2
+        return F.when(x <= F.lit(breaks[mid]), node(lo, mid)).otherwise(node(mid + 1, hi))
+    return node(0, len(breaks))
+
+
+def _pair(tag: str, value: Column) -> Column:
+    return F.struct(F.lit(tag).alias("k"), value.cast("string").alias("v"))
+
+
+def _pass2(cp: ColumnProfile, key: str, dtype: T.DataType, row1: dict[str, Any],
+           ref_breaks: list[float] | None,
+           bins: dict[str, int]) -> tuple[list[Column], list[Column], set[str]]:
+    """Job-2 aggregates, job-3 (key, value) pairs, and the keys whose values are collected
+    (``bins`` receives the number of bins of each histogram and drift key)."""
+    if cp.kind in ("null", "other") or cp.non_null == 0:
+        return [], [], set()
+    c = F.col(f"`{cp.name}`")
+    small = int(row1[f"{key}_approx"]) <= DISTINCT_EXACT_LIMIT
+    aggs: list[Column] = []
+    pairs: list[Column] = []
+    keep: set[str] = set()
+    if cp.kind in ("numeric", "temporal"):
+        x = _finite(cp.name, dtype) if cp.kind == "numeric" else _physical(cp.name, dtype)
+        if small:  # distinct values counted in job 3, not collected
+            pairs.append(_pair(f"{key}_nunique", c))
+        q = row1[f"{key}_q"]
+        if q and q[0] is not None:
+            if cp.kind == "numeric":
+                aggs.append(F.percentile_approx(F.abs(x - F.lit(q[50])), 0.5, PERCENTILE_ACCURACY)
+                            .alias(f"{key}_mad"))
+            edges = histogram_edges(q[0], q[-1], HISTOGRAM_BINS)
+            nb = len(edges) - 1
+            w = (edges[-1] - edges[0]) / nb
+            # greatest/least skip nulls, so null (NaN, inf, missing) must stay out explicitly
+            idx = F.when(x.isNotNull(),
+                         F.least(F.greatest(F.floor((x - F.lit(edges[0])) / F.lit(w)), F.lit(0)),
+                                 F.lit(nb - 1)) if nb > 1 and w > 0 else F.lit(0))
+            pairs.append(_pair(f"{key}_hist", idx))
+            keep.add(f"{key}_hist")
+            bins[f"{key}_hist"] = nb
+            cp.histogram = Histogram(edges=edges, counts=[])
+            if cp.kind == "numeric":
+                breaks = ref_breaks if ref_breaks is not None else sorted(set(q[1:-1]))
+                pairs.append(_pair(f"{key}_drift", F.when(x.isNotNull(), bucket(x, breaks))))
+                keep.add(f"{key}_drift")
+                bins[f"{key}_drift"] = len(breaks) + 1
+                cp.drift_bins = DriftBins(breaks=[float(b) for b in breaks], counts=[])
+    else:
+        if small:
+            pairs.append(_pair(f"{key}_vc", c))
+            keep.add(f"{key}_vc")
+        elif cp.kind == "string":
+            number = F.trim(c).cast("double").isNotNull()
+            aggs.append(F.count_if(number).alias(f"{key}_num"))
+        if (not small and cp.kind == "string" and cp.length_min == cp.length_max
+                and (cp.length_max or 0) <= PATTERN_MAX_LENGTH):
+            pairs.append(_pair(f"{key}_shape", F.translate(c, _SHAPE_FROM, _SHAPE_TO)))
+            keep.add(f"{key}_shape")
+    return aggs, pairs, keep
+
+
+def _count_pairs(df: DataFrame, pairs: list[Column], keep: set[str],
+                 bins: dict[str, int]) -> dict[str, Any]:
+    """Job 3: count every (key, value) pair in one aggregation; results in the fill format."""
+    exploded = df.select(F.explode(F.array(*pairs)).alias("p")).select("p.k", "p.v").where("v IS NOT NULL")
+    counts = exploded.groupBy("k", "v").agg(F.count(F.lit(1)).alias("n"))
+    distinct = counts.groupBy("k").agg(F.count(F.lit(1)).alias("d"))
+    # collected: value counts where kept (distinct values, at most the exact limit per column),
+    # and one distinct count per other key
+    kept = counts.where(F.col("k").isin(sorted(keep))) if keep else counts.limit(0)
+    table = pl.from_arrow(kept.unionByName(
+        distinct.select("k", F.lit(None).cast("string").alias("v"), F.col("d").alias("n"))).toArrow())
+    assert isinstance(table, pl.DataFrame)
+    out: dict[str, Any] = {}
+    for (k,), part in table.partition_by("k", as_dict=True).items():
+        k = str(k)
+        vals = part.filter(pl.col("v").is_not_null()).select("v", pl.col("n").cast(pl.Int64))
+        if k.endswith("_nunique"):
+            out[k] = int(part.filter(pl.col("v").is_null())["n"][0])
+        elif k.endswith("_vc"):
+            out[k] = vals
+        elif k.endswith("_shape"):
+            top = vals.sort(["n", "v"], descending=[True, False]).head(PATTERN_TOP)
+            out[k] = top.to_dicts()
+        else:  # _hist, _drift: counts by bin index
+            counts = [0] * bins[k]
+            for b, n in vals.iter_rows():  # one row per bin (at most 100)
+                counts[int(float(b))] = int(n)
+            out[k] = counts
+    return out
+
+
+def _duplicate_rows(df: DataFrame, names: list[str]) -> int:
+    """Rows equal to an earlier row: rows minus distinct row hashes (one grouping job)."""
+    hashable = [n for n in names if not isinstance(df.schema[n].dataType, T.MapType)]
+    cols = [F.col(f"`{n}`") for n in hashable] or [F.lit(1)]
+    h = df.select(F.xxhash64(*cols).alias("h")).groupBy("h").agg(F.count(F.lit(1)).alias("n"))
+    extra = h.agg(F.sum(F.col("n") - 1)).first()[0]  # type: ignore[index]
+    return int(extra or 0)
+
+
+__all__ = ["profile_spark", "polars_dtype", "bucket", "DISTINCT_RSD", "PERCENTILE_ACCURACY"]
