@@ -14,6 +14,7 @@ arrived, so a cancelled job has written nothing.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections import OrderedDict
@@ -154,3 +155,11 @@ def running() -> list[Job]:
     """Jobs still running (for the sidebar)."""
     with _LOCK:
         return [j for j in _JOBS.values() if j.status == "running"]
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Stop running workers when the server exits (multiprocessing would otherwise wait for them)."""
+    for job in running():
+        if job._worker is not None:
+            job._worker.terminate()

@@ -133,6 +133,11 @@ class Worker:
         """Ask :meth:`wait` to stop the worker (safe from any thread)."""
         self._cancel.set()
 
+    def terminate(self) -> None:
+        """Stop the process now (at server exit; pages use :meth:`cancel`)."""
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.kill()
+
     def wait(self) -> Any:
         """Pump progress until the result arrives; return it or raise the worker's error.
 
