@@ -134,6 +134,22 @@ class TrackingConfig:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    name: str = "polars"
+    """``polars`` (this machine) or ``spark``; ``--engine`` overrides it."""
+    master: str | None = None
+    """Spark master: ``local[*]`` (the default), ``spark://host:port`` or ``sc://host:port``."""
+    conf: dict[str, str] = field(default_factory=dict)
+    """Extra Spark settings, e.g. ``{"spark.driver.memory" = "4g"}``; ``--spark-conf k=v`` adds to them."""
+
+    def __post_init__(self) -> None:
+        if self.name not in ("polars", "spark"):
+            raise InputError(f"[engine] name must be 'polars' or 'spark', not {self.name!r}")
+        if not isinstance(self.conf, dict) or not all(isinstance(v, (str, int, float, bool)) for v in self.conf.values()):
+            raise InputError("[engine] conf must be a table of Spark settings (key = \"value\")")
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     """The whole ``dataqa.toml``; ``root`` is the folder it was found in."""
 
@@ -145,6 +161,7 @@ class ProjectConfig:
     noise: NoiseConfig = field(default_factory=NoiseConfig)
     app: AppConfig = field(default_factory=AppConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     drift: dict[str, Any] = field(default_factory=dict)
     """``[drift]`` thresholds, e.g. ``psi = {warning = 0.1, failed = 0.25}`` (see README)."""
     workspace: str = ".dataqa"
@@ -237,7 +254,7 @@ def parse_config(path: Path) -> ProjectConfig:
     src = str(path)
     sections = {"dataset": DatasetConfig, "check": CheckConfig, "baseline": BaselineConfig,
                 "label_studio": LabelStudioConfig, "noise": NoiseConfig, "app": AppConfig,
-                "tracking": TrackingConfig}
+                "tracking": TrackingConfig, "engine": EngineConfig}
     unknown = set(raw) - set(sections) - {"workspace", "drift"}
     if unknown:
         raise InputError(f"{src}: unknown section(s): {', '.join(sorted(unknown))}")
