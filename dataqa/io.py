@@ -22,9 +22,6 @@ from dataqa.errors import DuplicateIdError, FileFormatError, InputError, Missing
 
 Format = Literal["csv", "parquet", "jsonl"]
 
-#: Name of the generated id column (row position) when the user names no key column.
-ROW_INDEX = "__row__"
-
 _SUFFIXES: dict[str, Format] = {
     ".csv": "csv",
     ".tsv": "csv",

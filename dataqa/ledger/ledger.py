@@ -237,9 +237,3 @@ def baseline_regression_check(
     verb = "within" if passed else "beyond"
     return passed, (f"{rec.id} {metric} {e.metrics[metric].value:.4f} vs {rec.parent}: {d.value:+.4f} "
                     f"(95% CI {d.low:+.4f}..{d.high:+.4f}), {verb} tolerance {tolerance:.4f}")
-
-
-def load_ledger_json(path: str | Path) -> dict[str, Any]:
-    """A saved ``ledger.json`` as a dict."""
-    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
-    return data
