@@ -114,3 +114,27 @@ def test_incremental_notes_say_what_was_reused_updated_recomputed(tmp_path: Path
         "expect_table_row_count_to_be_between"].startswith("incremental: recomputed")
     _same(incr, check_version(store, "v2", [SUITE], save=False))
     assert report_store_for(store).has("v2")
+
+
+def test_cli_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from dataqa.cli.main import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    _frame().write_csv(tmp_path / "t.csv")
+    (tmp_path / "s.json").write_text(json.dumps({"name": "s", "expectations": [
+        {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "label", "value_set": LABELS}}]}))
+    assert runner.invoke(app, ["version", "add", "t.csv", "--id", "key", "--name", "t"]).exit_code == 0
+    assert runner.invoke(app, ["check", "t.csv", "-s", "s.json", "--incremental"]).output.startswith(
+        "error: --incremental needs --version VERSION")
+    assert runner.invoke(app, ["check", "--version", "v1", "-s", "s.json"]).exit_code == 1
+    (tmp_path / "e.csv").write_text("row_id,column,new\nk00,label,a\n")
+    assert runner.invoke(app, ["version", "apply", "e.csv", "--kind", "manual_edit"]).exit_code == 0
+    result = runner.invoke(app, ["check", "--version", "v2", "-s", "s.json", "--incremental", "-f", "json"])
+    data = json.loads(result.stdout)
+    assert data["checks"][0]["unexpected_count"] == 4  # k07, k14, k21, k28; k00 fixed
+    assert data["checks"][0]["note"] == "incremental: updated from v1 on 1 touched rows"

@@ -139,7 +139,7 @@ def failing_rows(report: SuiteReport, failures: pl.LazyFrame | None = None, *,
         own = pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: report.failures.schema.get(ROW_ID, pl.Int64),
                                    **({"failure_case": pl.String} if values else {})})
     if failures is None:
-        return own
+        return own  # type: ignore[no-any-return]
     names = failures.collect_schema().names()
     if CHECK_INDEX in names:
         mapped = failures.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID, *extra)
@@ -157,7 +157,8 @@ def failing_rows(report: SuiteReport, failures: pl.LazyFrame | None = None, *,
         mapped = failures.join(index, on=["suite_file", "check"]).select(CHECK_INDEX, ROW_ID, *extra)
     present = mapped.select(CHECK_INDEX).unique().collect(engine="streaming")[CHECK_INDEX]
     rest = own.filter(~pl.col(CHECK_INDEX).is_in(present.implode()))
-    return pl.concat([mapped, rest.with_columns(pl.col(ROW_ID).cast(mapped.collect_schema()[ROW_ID]))])
+    out: pl.LazyFrame = pl.concat([mapped, rest.with_columns(pl.col(ROW_ID).cast(mapped.collect_schema()[ROW_ID]))])
+    return out
 
 
 def _check_complete(name: str, report: SuiteReport, failures: pl.LazyFrame) -> None:

@@ -35,11 +35,13 @@ from dataqa.io import Dataset
 from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.backends.polars.query import needs_whole_column
 from dataqa.validation.backends.base import Compiled
-from dataqa.validation.compare import CHECK_INDEX, check_keys, failing_rows
+from dataqa.validation.compare import CHECK_INDEX, Baseline, check_keys, compare_reports, failing_rows
 from dataqa.validation.engine import compile_check, run_suites
 from dataqa.validation.model import Suite
+from dataqa.validation.plugins import load_plugins
 from dataqa.validation.report import CheckResult, SuiteReport
 from dataqa.validation.report_store import ReportStore
+from dataqa.validation.suites import load_suite
 from dataqa.validation.version_check import report_store_for, version_dataset
 from dataqa.versions import VersionRecord, VersionStore
 
@@ -87,18 +89,20 @@ def check_version_incremental(
     reports: ReportStore | None = None,
     max_failures: int | None = None,
     save: bool = True,
+    failures_path: str | Path | None = None,
 ) -> SuiteReport:
     """Check version ``ref`` re-validating only what changed since the nearest stored report.
 
     Falls back to a full check (with a note) when no earlier version has a report of the same
-    checks. The report is stored with the version unless ``save=False``.
+    checks. The report is stored with the version unless ``save=False``; every failing row is
+    also written to ``failures_path`` when given (the ``--failures`` columns plus ``check_index``).
     """
     reports = reports or report_store_for(store)
     rec = store.resolve(ref)
     dataset, _ = version_dataset(store, rec.id)
     prev = nearest_reported(store, rec.id, reports)
     with tempfile.TemporaryDirectory(prefix="dataqa-incr-") as scratch:
-        every = Path(scratch) / "failures.parquet"
+        every = Path(failures_path) if failures_path is not None else Path(scratch) / "failures.parquet"
         if prev is None:
             report = run_suites(dataset, suites, max_failures_per_check=max_failures, failures_path=str(every))
             report.notes.append("incremental: no earlier version has a stored report; checked in full")
@@ -185,21 +189,44 @@ def _merge(dataset: Dataset, suites: Sequence[Suite], prev: SuiteReport, prev_fa
                          .with_columns(pl.lit(i, pl.Int64).alias(CHECK_INDEX), pl.col(ROW_ID).cast(id_dtype)))
         res.failing_row_ids = []
         checks.append(res)
-    failing = pl.concat(parts).sort(CHECK_INDEX, ROW_ID)
-    failing.sink_parquet(every, engine="streaming")
+    meta = pl.LazyFrame({CHECK_INDEX: list(range(len(specs))), "suite_file": [s.suite_file for s in specs],
+                         "check": [s.display for s in specs], "column": [",".join(s.columns) for s in specs]},
+                        schema_overrides={CHECK_INDEX: pl.Int64})
+    failing = pl.concat(parts).sort(CHECK_INDEX, ROW_ID).join(meta, on=CHECK_INDEX, maintain_order="left")
+    failing.select(ROW_ID, "suite_file", "check", "column", "failure_case", CHECK_INDEX).sink_parquet(
+        every, engine="streaming")
     shown = pl.scan_parquet(every).group_by(CHECK_INDEX, maintain_order=True).head(
         max_failures if max_failures is not None else 2**31).collect(engine="streaming")
     for i, c in enumerate(checks):
         if c.outcome in ("failed", "warning") or (c.unexpected_count or 0) > 0:
             c.failing_row_ids = shown.filter(pl.col(CHECK_INDEX) == i)[ROW_ID].to_list()
-    failures = shown.join(pl.DataFrame({CHECK_INDEX: list(range(len(specs))),
-                                        "suite_file": [s.suite_file for s in specs],
-                                        "check": [s.display for s in specs],
-                                        "column": [",".join(s.columns) for s in specs]},
-                                       schema_overrides={CHECK_INDEX: pl.Int64}), on=CHECK_INDEX)
-    failures = failures.select("suite_file", "check", "column", ROW_ID, "failure_case", CHECK_INDEX)
+    failures = shown.select("suite_file", "check", "column", ROW_ID, "failure_case", CHECK_INDEX)
     notes = list(prev.notes) + [f"incremental: re-validated {ids.len()} touched rows since {prev_id}; "
                                 f"{sum(untouched)} checks reused, {sum(1 for i in range(len(specs)) if rowwise[i] and not untouched[i])} "
                                 f"updated, {len(redo)} recomputed"]
     return SuiteReport(dataset=dataset.path, id_column=dataset.id_column, checks=checks, failures=failures,
                        row_count=row_count, notes=notes)
+
+
+def check_version_files_incremental(
+    store: VersionStore,
+    ref: str,
+    suites: Sequence[str | Path],
+    *,
+    plugins: Sequence[str | Path] = (),
+    baseline: Baseline | None = None,
+    max_failures: int | None = None,
+    failures_path: str | Path | None = None,
+) -> SuiteReport:
+    """``dataqa check --version REF --incremental``: from suite and plugin files, compared with
+    ``baseline`` if given, stored with the version."""
+    load_plugins(plugins)
+    parsed = [load_suite(s) for s in suites]
+    with tempfile.TemporaryDirectory(prefix="dataqa-incr-") as scratch:
+        every = Path(failures_path) if failures_path is not None else Path(scratch) / "all.parquet"
+        report = check_version_incremental(store, ref, parsed, max_failures=max_failures, save=baseline is None,
+                                           failures_path=every)
+        if baseline is not None:
+            compare_reports(report, baseline, current_failures=pl.scan_parquet(every))
+            report_store_for(store).save(store.resolve(ref).id, report, pl.scan_parquet(every))
+    return report

@@ -48,6 +48,7 @@ def check(
     version: Annotated[Optional[str], typer.Option("--version", help="Check this version of the store (v3, head) instead of DATA; its report is stored with it.")] = None,
     baseline_report: Annotated[Optional[Path], typer.Option("--baseline-report", help="A previous JSON report: split failing rows into new / still failing / fixed.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Like --baseline-report, against the report stored with this version.")] = None,
+    incremental: Annotated[bool, typer.Option("--incremental", help="With --version: re-validate only the rows changed since the nearest version with a stored report.")] = False,
     engine: Annotated[Optional[str], typer.Option("--engine", help="polars (default) or spark; default from [engine] name in dataqa.toml.")] = None,
     spark_master: Annotated[Optional[str], typer.Option("--spark-master", help="Spark master: local[*] (default), spark://HOST:PORT or sc://HOST:PORT.")] = None,
     spark_conf: Annotated[Optional[list[str]], typer.Option("--spark-conf", help="Spark setting KEY=VALUE; repeatable.")] = None,
@@ -77,6 +78,8 @@ def check(
             raise InputError("--fail-on new needs a baseline: --baseline-report FILE or --since VERSION")
         if version is not None and data is not None:
             raise InputError("give DATA or --version VERSION, not both")
+        if incremental and version is None:
+            raise InputError("--incremental needs --version VERSION (a version of the store)")
         from dataqa.validation.version_check import check_version_files, load_baseline
         from dataqa.versions import VersionStore
 
@@ -91,6 +94,8 @@ def check(
         suites = list(suite or [cfg.resolve(s) for s in cfg.check.suites])
         if not suites and not (reference or (cfg.dataset.reference and data is None)):
             raise InputError("no suite given: pass --suite FILE or set [check] suites in dataqa.toml")
+        if incremental:
+            from dataqa.validation.incremental import check_version_files_incremental as check_version_files
         report = check_version_files(
             store, version, suites,
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
