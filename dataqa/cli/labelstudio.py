@@ -20,7 +20,7 @@ app = typer.Typer(name="labelstudio", help="Run the embedded Label Studio server
                   no_args_is_help=True)
 
 
-def _server(port: Optional[int]) -> "EmbeddedServer":
+def _server(port: Optional[int]) -> EmbeddedServer:
     from dataqa.labeling.labelstudio.server import EmbeddedServer
     from dataqa.labeling.labelstudio.settings import server_paths
 

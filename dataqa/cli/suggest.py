@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 
-
 class SuiteFormat(str, Enum):
     gx = "gx"
     pandera = "pandera"

@@ -119,12 +119,8 @@ def checkout(version: Annotated[str, typer.Argument()] = "head", store: StoreOpt
     The file has the imported file's columns, so it goes back into check, profile, noise and
     version add with the same --id as the original; --row-id adds the store's row_id.
     """
-    from dataqa.io import collect, ensure_writable, write_dataset
-
     if out is not None:
-        ensure_writable(out, "--out")
-    if out:
-        ensure_writable(out, "--out")
+        ensure_writable(out, "--out")  # before materialising the version
     s = open_store(store)
     rec = s.resolve(version)
     lf = s.checkout(rec.id)

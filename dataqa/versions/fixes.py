@@ -18,7 +18,14 @@ from dataqa.errors import InputError, MissingColumnError, VersionStoreError
 from dataqa.io import Dataset
 from dataqa.versions import _atomic
 from dataqa.versions.layout import (
-    BASE, ROW_ID, SPLIT, STORE_META, empty_changes, examples, from_text, to_text,
+    BASE,
+    ROW_ID,
+    SPLIT,
+    STORE_META,
+    empty_changes,
+    examples,
+    from_text,
+    to_text,
 )
 from dataqa.versions.lineage import REVIEWED_KINDS, FixKind, PendingFix, VersionRecord, file_sha256, now_iso
 from dataqa.versions.repository import Repository

@@ -11,7 +11,7 @@ import hashlib
 import importlib.metadata
 import platform
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ class VersionRecord:
         return d
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "VersionRecord":
+    def from_json(cls, data: dict[str, Any]) -> VersionRecord:
         """Inverse of ``to_json``."""
         known = set(cls.__dataclass_fields__)
         d = {k: v for k, v in data.items() if k in known}
@@ -118,7 +118,7 @@ class PendingFix:
 
 def now_iso() -> str:
     """UTC time, ISO 8601 to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def file_sha256(path: Path) -> str:

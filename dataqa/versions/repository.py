@@ -19,7 +19,15 @@ from dataqa.errors import ConcurrentWriteError, VersionNotFound, VersionStoreErr
 from dataqa.versions import _atomic, split
 from dataqa.versions.guard import check_automated_fix
 from dataqa.versions.layout import (
-    BASE, HEAD, LOCK, ROW_ID, STORE_META, base_row_id_dtype, cells_file, record_file, rows_file,
+    BASE,
+    HEAD,
+    LOCK,
+    ROW_ID,
+    STORE_META,
+    base_row_id_dtype,
+    cells_file,
+    record_file,
+    rows_file,
 )
 from dataqa.versions.lineage import PendingFix, VersionRecord, chain_hash, environment, now_iso
 from dataqa.versions.materialize import dropped_rows, materialize, scan_changes

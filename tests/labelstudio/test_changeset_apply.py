@@ -9,12 +9,11 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+from ls_helpers import LS, choice
 from typer.testing import CliRunner
 
 from dataqa.cli.main import app
 from dataqa.versions import VersionStore
-
-from ls_helpers import LS, choice
 
 runner = CliRunner()
 LABELS = ["-1", "=1+1", "+3", "007", "a"]
