@@ -7,9 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import exit_code_for_error
-from dataqa.errors import DataqaError
-
 app = typer.Typer(name="label", help="Send suspect rows to Label Studio and bring the reviews back.",
                   no_args_is_help=True)
 
@@ -30,15 +27,11 @@ def push(
     from dataqa.config import load_config
     from dataqa.labeling.labelstudio.push import push_suspects
 
-    try:
-        cfg = load_config()
-        result = push_suspects(suspects, top=top,
-                               project=project or cfg.label_studio.project,
-                               include_unflagged=include_unflagged, review_csv=csv, budget=budget)
-        typer.echo(result.summary())
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    cfg = load_config()
+    result = push_suspects(suspects, top=top,
+                           project=project or cfg.label_studio.project,
+                           include_unflagged=include_unflagged, review_csv=csv, budget=budget)
+    typer.echo(result.summary())
 
 
 @app.command("pull")
@@ -55,32 +48,24 @@ def pull(
     expected precision, and records it so the next `dataqa noise` recalibrates P(error).
     Exit 0 done, 2 bad dataset, 4 Label Studio unreachable, 6 token refused / project gone.
     """
-    import re
-
     from dataqa.config import load_config
     from dataqa.labeling import calibration
     from dataqa.labeling.labelstudio.pull import pull_reviews
     from dataqa.labeling.labelstudio.suspects import read_suspects
 
-    try:
-        cfg = load_config()
-        data = dataset or cfg.resolve(cfg.dataset.path)
-        ids = id_column or (cfg.dataset.id_column if dataset is None else None)
-        cs = pull_reviews(project or cfg.label_studio.project, dataset=data, id_column=ids)
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(cs.meta["project"])).strip("_") or "project"
-        path = cs.write(out or cfg.workspace_path / "changesets" / f"{slug}.parquet")
-        typer.echo(f"{cs.summary()} -> {path}")
-        noise_dir = cfg.workspace_path / "noise"
-        source = suspects or (noise_dir / f"{Path(data).stem}.suspects.parquet" if data else None)
-        if source is not None and source.is_file():
-            sus = read_suspects(source)
-            rnd = calibration.measure(cs.frame, sus.frame, sus.dataset)
-            if rnd is not None:
-                calibration.save(noise_dir, rnd)
-                typer.echo(rnd.summary())
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    cfg = load_config()
+    data = dataset or cfg.resolve(cfg.dataset.path)
+    cs = pull_reviews(project or cfg.label_studio.project, dataset=data, id_column=cfg.id_column_for(dataset, id_column))
+    path = cs.write(out or cfg.changeset_path(str(cs.meta["project"])))
+    typer.echo(f"{cs.summary()} -> {path}")
+    noise_dir = cfg.workspace_path / "noise"
+    source = suspects or (cfg.suspects_path(data) if data else None)
+    if source is not None and source.is_file():
+        sus = read_suspects(source)
+        rnd = calibration.measure(cs.frame, sus.frame, sus.dataset)
+        if rnd is not None:
+            calibration.save(noise_dir, rnd)
+            typer.echo(rnd.summary())
 
 
 @app.command("watch")
@@ -95,28 +80,21 @@ def watch(
 
     Needs a Label Studio that may call 127.0.0.1 (the embedded server does).
     """
-    import re
-
     from dataqa.config import load_config
     from dataqa.errors import InputError
     from dataqa.labeling.labelstudio.projects import default_title
     from dataqa.labeling.labelstudio.webhook import ReviewWatcher
 
-    try:
-        cfg = load_config()
-        data = dataset or cfg.resolve(cfg.dataset.path)
-        title = project or cfg.label_studio.project or (default_title(Path(data).stem) if data else None)
-        if title is None:
-            raise InputError("no project given: pass --project NAME or set dataset.path in dataqa.toml")
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", title).strip("_") or "project"
-        target = out or cfg.workspace_path / "changesets" / f"{slug}.parquet"
-        ids = id_column or (cfg.dataset.id_column if dataset is None else None)
-        with ReviewWatcher(title, dataset=data, id_column=ids, out=target, port=port) as watcher:
-            typer.echo(f"watching project '{title}' (webhook {watcher.url}); Ctrl-C stops")
-            try:
-                watcher.run(lambda cs: typer.echo(f"{cs.summary()} -> {target}"))
-            except KeyboardInterrupt:
-                typer.echo("stopped watching")
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    cfg = load_config()
+    data = dataset or cfg.resolve(cfg.dataset.path)
+    title = project or cfg.label_studio.project or (default_title(Path(data).stem) if data else None)
+    if title is None:
+        raise InputError("no project given: pass --project NAME or set dataset.path in dataqa.toml")
+    target = out or cfg.changeset_path(title)
+    with ReviewWatcher(title, dataset=data, id_column=cfg.id_column_for(dataset, id_column), out=target,
+                       port=port) as watcher:
+        typer.echo(f"watching project '{title}' (webhook {watcher.url}); Ctrl-C stops")
+        try:
+            watcher.run(lambda cs: typer.echo(f"{cs.summary()} -> {target}"))
+        except KeyboardInterrupt:
+            typer.echo("stopped watching")
