@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError, InputError
+from dataqa.cli.exit_codes import ExitCode
+from dataqa.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,37 +40,31 @@ def noise(
     from dataqa.labeling.detector import check_models
     from dataqa.labeling.noise import find_noise_in_file
 
-    try:
-        cfg = load_config()
-        data_path = data or cfg.resolve(cfg.dataset.path)
-        if data_path is None:
-            raise InputError("no dataset given: pass DATA or set [dataset] path in dataqa.toml")
-        label_column = label or cfg.dataset.label_column
-        if label_column is None:
-            raise InputError("no label column given: pass --label COL or set [dataset] label_column in dataqa.toml")
-        id_col = id_column or (cfg.dataset.id_column if data is None else None)
-        noise_cfg = cfg.noise if folds is None else dataclasses.replace(cfg.noise, folds=folds)
-        models = check_models(noise_cfg.models)
-        if budget is not None and budget < 1:
-            raise InputError(f"--budget {budget}: must be at least 1")
-        target = out or cfg.workspace_path / "noise" / f"{Path(data_path).stem}.suspects.parquet"
-        if target.suffix.lower() not in (".parquet", ".pq", ".csv"):
-            raise InputError(f"{target}: write the suspects table as .parquet or .csv")
-        factor = calibration.factor(cfg.workspace_path / "noise", Path(data_path).stem)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task(f"{noise_cfg.folds} folds x {len(models)} models + issues",
-                                total=noise_cfg.folds * len(models) + 1)
-            result = find_noise_in_file(data_path, label_column=label_column, id_column=id_col,
-                                        noise=noise_cfg, calibration=factor,
-                                        progress=lambda done, total: bar.update(task, completed=done))
-        queue = result.budget(budget) if budget is not None else None  # validates before writing
-        if queue is not None:
-            result = dataclasses.replace(result, suspects=queue)
-        written = result.write(target)
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    cfg = load_config()
+    data_path = cfg.dataset_path(data)
+    label_column = cfg.label_column_for(label)
+    if label_column is None:
+        raise InputError("no label column given: pass --label COL or set [dataset] label_column in dataqa.toml")
+    id_col = cfg.id_column_for(data, id_column)
+    noise_cfg = cfg.noise if folds is None else dataclasses.replace(cfg.noise, folds=folds)
+    models = check_models(noise_cfg.models)
+    if budget is not None and budget < 1:
+        raise InputError(f"--budget {budget}: must be at least 1")
+    target = out or cfg.suspects_path(data_path)
+    if target.suffix.lower() not in (".parquet", ".pq", ".csv"):
+        raise InputError(f"{target}: write the suspects table as .parquet or .csv")
+    factor = calibration.factor(cfg.workspace_path / "noise", Path(data_path).stem)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{noise_cfg.folds} folds x {len(models)} models + issues",
+                            total=noise_cfg.folds * len(models) + 1)
+        result = find_noise_in_file(data_path, label_column=label_column, id_column=id_col,
+                                    noise=noise_cfg, calibration=factor,
+                                    progress=lambda done, total: bar.update(task, completed=done))
+    queue = result.budget(budget) if budget is not None else None  # validates before writing
+    if queue is not None:
+        result = dataclasses.replace(result, suspects=queue)
+    written = result.write(target)
     _render(result, Console(highlight=False), budget)
     typer.echo(f"wrote {written}")
     raise typer.Exit(int(ExitCode.OK))
