@@ -18,6 +18,7 @@ from dataqa.app import jobs
 from dataqa.app.current import Current
 from dataqa.config import ProjectConfig
 from dataqa.errors import LabelingError
+from dataqa.labeling import calibration
 from dataqa.labeling.noise import NoiseResult
 
 
@@ -40,11 +41,23 @@ class NoiseView:
     summaries: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
     """Detectors that failed (the others still ran), as readable lines."""
+    estimate_line: str = ""
+    """``estimated wrong labels: 273 of 5,012 (5.4%), 95% interval 255-295``."""
+    flagged_line: str = ""
+    """What the default flags should yield (``top 273: about 170 real errors ...``)."""
+    warning: str | None = None
+    """The weak-model warning, with the numbers and what to do."""
+    detector: str = ""
+    """Models and their out-of-fold accuracy."""
+    level: float = 0.95
+    scale: tuple[float, float] = (1.0, 1.0)
+    """Bootstrap quantiles of the count over its point value (widen a queue's yield interval)."""
 
 
 def job_key(cfg: ProjectConfig, cur: Current) -> tuple[Hashable, ...]:
     """One detection per dataset version, label and id column, baseline and detector config."""
-    return ("noise", cur.fingerprint, cur.label_column, cur.id_column, repr(cfg.baseline))
+    return ("noise", cur.fingerprint, cur.label_column, cur.id_column, repr(cfg.noise),
+            calibration.factor(cfg.workspace_path / "noise", cur.dataset or cur.name))
 
 
 def detect_job(cfg: ProjectConfig, cur: Current) -> jobs.Job | None:
@@ -64,7 +77,9 @@ def start_detect(cfg: ProjectConfig, cur: Current) -> jobs.Job:
         raise LabelingError("no label column: choose it above")
     return jobs.start(job_key(cfg, cur), "Finding label noise", "dataqa.labeling.noise:find_noise_in_file",
                       {"path": cur.path, "label_column": cur.label_column, "id_column": cur.id_column,
-                       "config": cfg.baseline}, finish=lambda res: _view(cfg, cur, res))
+                       "noise": cfg.noise,
+                       "calibration": calibration.factor(cfg.workspace_path / "noise", cur.dataset or cur.name)},
+                      finish=lambda res: _view(cfg, cur, res))
 
 
 def _view(cfg: ProjectConfig, cur: Current, res: NoiseResult) -> NoiseView:
@@ -75,10 +90,41 @@ def _view(cfg: ProjectConfig, cur: Current, res: NoiseResult) -> NoiseView:
     res = dataclasses.replace(res, dataset=name)
     res.write(out, version=cur.version)
     return NoiseView(dataset=name, fingerprint=cur.fingerprint, version=cur.version, rows=res.rows,
-                     counts=dict(res.counts), per_class=res.per_class, confusion=res.confusion,
+                     **_estimate_fields(res), counts=dict(res.counts), per_class=res.per_class, confusion=res.confusion,
                      suspects=res.suspects, suspects_path=str(out),
                      classes=tuple(str(c) for c in res.classes), summaries=tuple(res.summaries.values()),
                      errors=tuple(f"{k}: {v}" for k, v in res.errors.items()))
+
+
+def _estimate_fields(res: NoiseResult) -> dict[str, Any]:
+    est = res.estimate
+    accuracy = ", ".join(f"{m} {a:.1%}" for m, a in res.accuracy.items())
+    fields: dict[str, Any] = {"warning": res.warning,
+                              "detector": f"{' + '.join(res.kept)} (out-of-fold accuracy: {accuracy})"}
+    if est is not None:
+        fields.update(
+            estimate_line=(f"estimated wrong labels: {est.count:,.0f} of {est.rows:,} ({est.rate:.1%}), "
+                           f"{est.level:.0%} interval {est.low:,.0f}-{est.high:,.0f}"),
+            flagged_line=res.yield_line(est.flag_count) if est.flag_count else "",
+            level=est.level,
+            scale=(est.low / est.count, est.high / est.count) if est.count > 0 else (1.0, 1.0))
+    return fields
+
+
+def queue_yield(view: NoiseView, queue: pl.DataFrame) -> str:
+    """What reviewing ``queue`` should yield: ``25 rows: about 19 real errors (expected precision
+    0.76), 95% interval 15-22`` (the method of ``NoiseEstimate.queue_yield``)."""
+    if "p_error" not in queue.columns or queue.height == 0:
+        return ""
+    from scipy.stats import norm
+
+    p = queue["p_error"].cast(pl.Float64).fill_null(0.0).to_numpy()
+    hits = float(p.sum())
+    spread = float(norm.ppf(0.5 + view.level / 2)) * float((p * (1 - p)).sum()) ** 0.5
+    low = max(0.0, min(hits * view.scale[0], hits) - spread)
+    high = min(float(len(p)), max(hits * view.scale[1], hits) + spread)
+    return (f"{len(p):,} rows: about {hits:,.0f} real errors (expected precision {hits / len(p):.2f}), "
+            f"{view.level:.0%} interval {low:,.0f}-{high:,.0f}")
 
 
 def result_for(view: NoiseView | None, cur: Current) -> NoiseView | None:
@@ -95,10 +141,13 @@ def result_for(view: NoiseView | None, cur: Current) -> NoiseView | None:
 
 
 def queue(view: NoiseView, n: int, *, label_issues_only: bool = True) -> pl.DataFrame:
-    """The first ``n`` suspects (worst first) with an empty ``fix`` column for inline edits."""
+    """The review budget: the ``n`` suspects with the highest expected value of a review,
+    ``P(error)`` (``p_error``), with an empty ``fix`` column for inline edits."""
     s = view.suspects
     if label_issues_only and "is_label_issue" in s.columns:
         s = s.filter(pl.col("is_label_issue"))
+    if "p_error" in s.columns:
+        s = s.with_row_index("_pos").sort([pl.col("p_error"), pl.col("_pos")], descending=[True, False]).drop("_pos")
     head = ["row_id", "given_label", "suggested_label", "label_score"]
     rest = [c for c in s.columns if c not in head and not c.startswith("is_") and not c.endswith("_score")]
     return s.head(n).select(pl.lit(None, pl.String).alias("fix"), *head, *rest)

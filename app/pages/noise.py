@@ -27,9 +27,9 @@ if cur.label_column is None:
 
 # --- detect -----------------------------------------------------------------------------------------
 c1, c2 = st.columns([3, 1])
-c1.caption(f"The fixed baseline ({cfg.baseline.model}) predicts `{cur.label_column}` out of fold "
-           f"({cfg.baseline.folds} folds, seed {cfg.baseline.seed}); cleanlab flags rows whose given "
-           "label the model finds unlikely. Results are cached per dataset version.")
+c1.caption(f"The detector ({' + '.join(cfg.noise.models)}; `[noise]` in dataqa.toml) predicts "
+           f"`{cur.label_column}` out of fold ({cfg.noise.folds} folds, seed {cfg.noise.seed}), estimates how "
+           "many labels are wrong and ranks rows by P(error). Results are cached per dataset version.")
 job = noise.detect_job(cfg, cur)
 with guard("Label-noise detection failed"):
     found = job_view.follow(job) if job is not None else None
@@ -54,13 +54,20 @@ m = st.columns(len(result.counts) + 1)
 m[0].metric("Rows", f"{result.rows:,}")
 for col, (kind, n) in zip(m[1:], result.counts.items()):
     col.metric(kind.replace("_", " "), n)
+if result.estimate_line:
+    st.markdown(f"**{result.estimate_line}**")
+    if result.flagged_line:
+        st.caption(f"Flagged: {result.flagged_line}")
+    st.caption(f"Detector: {result.detector}")
+if result.warning:
+    st.warning(result.warning)
 for line in result.summaries:
     st.caption(line)
 for line in result.errors:
     st.warning(f"detector failed: {line}")
 left, right = st.columns(2)
 with left:
-    st.caption("Estimated noise rate per class")
+    st.caption("Estimated wrong labels and noise rate per class")
     st.dataframe(result.per_class, hide_index=True)
 with right:
     st.caption("Given (rows) vs suggested (columns) label, flagged rows")
@@ -69,9 +76,12 @@ with right:
 # --- review queue and inline fixes ----------------------------------------------------------------------
 st.subheader("Review queue")
 only = st.checkbox("Label issues only", value=True, key="noise.only")
-n = st.slider("Rows in the queue", 5, 200, 25, key="noise.top")
+n = st.slider("Review budget (rows)", 5, 200, 25, key="noise.top")
 queue = noise.queue(result, n, label_issues_only=only)
-st.caption("Worst first. Set **fix** to correct a label here (small edits); send the rest to Label Studio.")
+if line := noise.queue_yield(result, queue):
+    st.markdown(f"Before review: **{line}**")
+st.caption("Highest P(error) first: the rows where a review most likely fixes a label. Set **fix** to "
+           "correct a label here (small edits); send the rest to Label Studio.")
 edited = st.data_editor(queue, key=f"noise.editor.{cur.fingerprint}", hide_index=True,
                         disabled=[c for c in queue.columns if c != "fix"],
                         column_config=noise.editor_config(result))
