@@ -15,6 +15,8 @@ import polars as pl
 
 from dataqa.errors import InputError
 from dataqa.io import Dataset, read_dataset
+from dataqa.validation.drift import DriftConfig
+from dataqa.validation.drift_checks import drift_results
 from dataqa.validation.engine import run_suites
 from dataqa.validation.plugins import load_plugins
 from dataqa.validation.report import SuiteReport
@@ -107,9 +109,6 @@ def check_dataset(
         dataset = read_dataset(data, id_column=id_column)
     report = run_suites(dataset, parsed, max_failures_per_check=max_failures, failures_path=out)
     if reference is not None:
-        from dataqa.validation.drift import DriftConfig
-        from dataqa.validation.drift_checks import drift_results
-
         config = DriftConfig.from_mapping(drift) if drift else None
         results, failures = drift_results(dataset, reference, label_column=label_column, config=config)
         report.extend(results, failures)
