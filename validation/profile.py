@@ -69,6 +69,7 @@ def profile(
     *,
     id_column: str | None = None,
     reference: Profile | None = None,
+    duplicates: bool = True,
 ) -> Profile:
     """Compute the profile of a dataset.
 
@@ -83,6 +84,9 @@ def profile(
     reference:
         A reference profile: numeric columns present in both are binned on the reference's
         percentile breaks, so ``dataqa.validation.drift.compare`` compares like with like.
+    duplicates:
+        Count duplicate rows (``False``: ``duplicate_rows`` is 0; for a caller that profiles
+        column groups and counts duplicates over the whole table once, like the workbench).
 
     Returns
     -------
@@ -103,7 +107,7 @@ def profile(
     """
     ds = _as_dataset(data, id_column)
     try:
-        return _profile(ds, reference, [])
+        return _profile(ds, reference, [], duplicates)
     except FileFormatError:
         if ds.format != "csv":
             raise
@@ -114,10 +118,10 @@ def profile(
         text_ds = Dataset(path=ds.path, lf=lf, id_column=ds.id_column, format="csv")
         note = ("column types change after the first rows of the CSV (mixed-type columns): "
                 "every column was profiled as text")
-        return _profile(text_ds, reference, [note])
+        return _profile(text_ds, reference, [note], duplicates)
 
 
-def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profile:
+def _profile(ds: Dataset, reference: Profile | None, notes: list[str], duplicates: bool = True) -> Profile:
     schema = ds.schema
     names = schema.names()
     kinds = {n: kind_of(schema[n]) for n in names}
@@ -148,7 +152,8 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
     for i, cp in enumerate(cols):
         exprs2 += pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
                               exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS)
-    if names and rows:
+    duplicates = duplicates and bool(names) and bool(rows)
+    if duplicates:
         exprs2 += duplicate_row_exprs(names, kinds, row1)
     row2 = _pass2_row(collect(lf.select(exprs2), ds.path)) if exprs2 else {}
     for i, cp in enumerate(cols):
@@ -157,7 +162,7 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str]) -> Profil
 
     if rows == 0:
         notes.append("the dataset has no rows: only the schema is profiled")
-    dup_rows = int(row2["__dup_candidates"]) - int(row2["__dup_distinct"]) if names and rows else 0
+    dup_rows = int(row2["__dup_candidates"]) - int(row2["__dup_distinct"]) if duplicates else 0
     dup_ids = None
     if id_col is not None:
         dup_ids = rows - int(row1["__id_nulls"]) - int(row1["__id_distinct"])
