@@ -55,7 +55,8 @@ def profile_in_groups(path: str, id_column: str | None, progress: Report,
     notes: list[str] = []
     rows = 0
     for i, group in enumerate(groups):
-        part = profile(Dataset(path=ds.path, lf=ds.lf.select(group), id_column=None, format=ds.format))
+        part = profile(Dataset(path=ds.path, lf=ds.lf.select(group), id_column=None, format=ds.format),
+                       duplicates=False)  # counted once over the whole table below
         rows = part.rows
         notes += [n for n in part.notes if n not in notes]
         columns += part.columns
