@@ -16,9 +16,12 @@ import os
 
 import pytest
 
-#: Seconds allowed for a test marked slow, labelstudio, browser or spark (fixtures included).
+#: Seconds allowed for a test marked slow, labelstudio, browser or spark, or in a module that
+#: retrains models or starts a real tool in its fixtures (the first test pays for the fixture).
 SLOW_TIMEOUT = 1200
 _SLOW_MARKERS = ("slow", "labelstudio", "browser", "spark")
+_SLOW_MODULES = ("test_ledger_", "test_noise_", "test_mlflow_", "test_precommit_", "test_github_",
+                 "test_pandera_parity", "test_sample_data", "test_suggest_drafts")
 
 _REQUIRED = {
     "browser": "DATAQA_REQUIRE_BROWSER",
@@ -44,5 +47,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("timeout") is not None:
             continue
-        if any(item.get_closest_marker(m) is not None for m in _SLOW_MARKERS) or "spark" in item.path.parts:
+        if (any(item.get_closest_marker(m) is not None for m in _SLOW_MARKERS) or "spark" in item.path.parts
+                or item.path.name.startswith(_SLOW_MODULES)):
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
