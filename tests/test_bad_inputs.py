@@ -7,6 +7,10 @@ Each case runs a command in-process (``CliRunner``) in a fresh project folder an
 - no Python traceback anywhere in the output,
 - for commands that write to the version store: the store byte-for-byte unchanged.
 
+A Label Studio that refuses the token or lost the project (exit 6) needs the real server: those
+cases are in ``tests/labelstudio/test_faults.py``; concurrent pushes in
+``tests/labelstudio/test_push_concurrency.py``.
+
 The regression tests of issue 12 (a checked-out version read back with the same ``--id``; ``check``
 rejecting what ``profile`` rejects; ``--output`` checked before the run; exit codes that mean one
 thing) are at the end.
