@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError
+from dataqa.errors import DataqaError, InputError
 
 
 def profile(
@@ -20,6 +20,9 @@ def profile(
     id_column: Annotated[Optional[str], typer.Option("--id", help="Key column: duplicated ids are counted.")] = None,
     label_column: Annotated[Optional[str], typer.Option("--label", help="Label column for label drift (default from dataqa.toml).")] = None,
     drift_config: Annotated[Optional[Path], typer.Option("--drift-config", help="TOML file with drift thresholds ([drift] psi/ks/js/unseen/label = {warning, failed}).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="polars (default) or spark; default from [engine] name in dataqa.toml.")] = None,
+    spark_master: Annotated[Optional[str], typer.Option("--spark-master", help="Spark master: local[*] (default), spark://HOST:PORT or sc://HOST:PORT.")] = None,
+    spark_conf: Annotated[Optional[list[str]], typer.Option("--spark-conf", help="Spark setting KEY=VALUE; repeatable.")] = None,
 ) -> None:
     """Profile DATA: per-column statistics, and drift against --reference. Exit 0, or 2 on bad input."""
     from dataqa.config import load_config
@@ -33,7 +36,19 @@ def profile(
         data_path = cfg.dataset_path(data)
         id_col = id_column or (cfg.dataset.id_column if data is None else None)
         ref = load_reference(reference) if reference else None
-        prof = run_profile(data_path, id_column=id_col, reference=ref)
+        name = engine or cfg.engine.name
+        if name not in ("polars", "spark"):
+            raise InputError(f"--engine must be polars or spark; got '{name}'")
+        if name == "spark":
+            # pyspark is an optional extra: imported only when Spark is asked for
+            from dataqa.validation.backends.spark.profile import profile_spark
+            from dataqa.validation.backends.spark.session import get_spark
+
+            spark = get_spark(spark_master or cfg.engine.master,
+                              spark_settings(cfg.engine.conf, spark_conf or []))
+            prof = profile_spark(data_path, spark=spark, id_column=id_col, reference=ref)
+        else:
+            prof = run_profile(data_path, id_column=id_col, reference=ref)
         drift = None
         if ref is not None:
             from dataqa.validation.drift import compare, load_drift_config
@@ -53,3 +68,14 @@ def profile(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(int(exit_code_for_error(exc))) from None
     raise typer.Exit(int(ExitCode.OK))
+
+
+def spark_settings(base: dict[str, str], items: list[str]) -> dict[str, str]:
+    """``[engine] conf`` plus ``--spark-conf KEY=VALUE`` options (the options win)."""
+    settings = {k: str(v) for k, v in base.items()}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--spark-conf expects KEY=VALUE, got '{item}'")
+        settings[key.strip()] = value.strip()
+    return settings
