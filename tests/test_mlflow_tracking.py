@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 import polars as pl
 import pytest
+from mlflow.tracking import MlflowClient  # a dev dependency (= the mlflow extra): missing must fail
 from typer.testing import CliRunner
 
 import dataqa.ledger
@@ -31,8 +32,6 @@ from dataqa.config import load_config
 from dataqa.ledger.runs_index import load_runs, redact, runs_markdown
 from dataqa.versions import VersionStore
 
-mlflow = pytest.importorskip("mlflow", reason="pip install 'dataqa[mlflow]'")
-from mlflow.tracking import MlflowClient  # noqa: E402
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
