@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError, InputError, TrackingError
+from dataqa.cli.exit_codes import ExitCode
+from dataqa.errors import InputError, TrackingError
 
 
 def impact(
@@ -38,40 +38,36 @@ def impact(
     from dataqa.ledger.metrics import METRICS, regressed
     from dataqa.ledger.runs_index import tracking_uri
 
-    try:
-        if metric not in METRICS:
-            raise InputError(f"unknown metric '{metric}'; use one of {', '.join(METRICS)}")
-        cfg = load_config()
-        track = mlflow if mlflow is not None else bool(mlflow_uri or cfg.tracking.mlflow_uri)
-        if track:  # an optional extra: fails here, before any retrain, when mlflow is not installed
-            from dataqa.ledger import tracking
-        s = open_store(store)
-        led = build_ledger(s, config=cfg, reference=reference, exclude=exclude or (), n_boot=bootstrap,
-                           repeats=repeats, cache=not no_cache, progress=lambda msg: typer.echo(msg, err=True))
-        out = out_dir or cfg.workspace_path / "impact"
-        out.mkdir(parents=True, exist_ok=True)
-        led.save(out / "ledger.json")
-        typer.echo(json.dumps(led.to_json(), indent=2) if as_json else led.render())
-        if len(led.entries) > 1:
-            html, png = write_waterfall(led, out, metric)
-            typer.echo(f"wrote {out / 'ledger.json'}, {html}, {png}", err=True)
-        last = led.entries[-1]
-        code = ExitCode.OK
-        if fail_below is not None and last.delta is not None:
-            d = last.delta[metric].value
-            if regressed(metric, d, fail_below):
-                typer.echo(f"gate: {last.version} {metric} {d:+.4f} vs {last.parent}, worse than the "
-                           f"tolerance {fail_below}", err=True)
-                code = ExitCode.CHECK_FAILURES
-        if track:
-            uri, artifact_root = tracking_uri(cfg, mlflow_uri)
-            try:
-                tracked = tracking.log_ledger(led, s, uri, artifact_root=artifact_root)
-            except TrackingError as exc:
-                raise type(exc)(f"{exc}; the ledger itself was written to {out / 'ledger.json'}") from None
-            index = tracked.save(out)
-            typer.echo(f"{tracked.summary()}; run index {index}", err=True)
-        raise typer.Exit(int(code))
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    if metric not in METRICS:
+        raise InputError(f"unknown metric '{metric}'; use one of {', '.join(METRICS)}")
+    cfg = load_config()
+    track = mlflow if mlflow is not None else bool(mlflow_uri or cfg.tracking.mlflow_uri)
+    if track:  # an optional extra: fails here, before any retrain, when mlflow is not installed
+        from dataqa.ledger import tracking
+    s = open_store(store)
+    led = build_ledger(s, config=cfg, reference=reference, exclude=exclude or (), n_boot=bootstrap,
+                       repeats=repeats, cache=not no_cache, progress=lambda msg: typer.echo(msg, err=True))
+    out = out_dir or cfg.workspace_path / "impact"
+    out.mkdir(parents=True, exist_ok=True)
+    led.save(out / "ledger.json")
+    typer.echo(json.dumps(led.to_json(), indent=2) if as_json else led.render())
+    if len(led.entries) > 1:
+        html, png = write_waterfall(led, out, metric)
+        typer.echo(f"wrote {out / 'ledger.json'}, {html}, {png}", err=True)
+    last = led.entries[-1]
+    code = ExitCode.OK
+    if fail_below is not None and last.delta is not None:
+        d = last.delta[metric].value
+        if regressed(metric, d, fail_below):
+            typer.echo(f"gate: {last.version} {metric} {d:+.4f} vs {last.parent}, worse than the "
+                       f"tolerance {fail_below}", err=True)
+            code = ExitCode.CHECK_FAILURES
+    if track:
+        uri, artifact_root = tracking_uri(cfg, mlflow_uri)
+        try:
+            tracked = tracking.log_ledger(led, s, uri, artifact_root=artifact_root)
+        except TrackingError as exc:
+            raise type(exc)(f"{exc}; the ledger itself was written to {out / 'ledger.json'}") from None
+        index = tracked.save(out)
+        typer.echo(f"{tracked.summary()}; run index {index}", err=True)
+    raise typer.Exit(int(code))
