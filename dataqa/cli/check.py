@@ -11,8 +11,8 @@ from typing import Annotated, Any, Optional
 import polars as pl
 import typer
 
-from dataqa.cli.exit_codes import exit_code_for, exit_code_for_error
-from dataqa.errors import DataqaError, InputError
+from dataqa.cli.exit_codes import exit_code_for
+from dataqa.errors import InputError
 from dataqa.io import ensure_writable
 
 
@@ -106,7 +106,7 @@ def check(
             **_engine_options(cfg, engine, spark_master, spark_conf),
             max_failures=max_failures,
             failures_path=every,
-            id_column=id_column or (cfg.dataset.id_column if data is None else None),
+            id_column=cfg.id_column_for(data, id_column),
             plugins=list(plugin or [cfg.resolve(p) for p in cfg.check.plugins]),
             reference=reference or (cfg.resolve(cfg.dataset.reference) if data is None else None),
             label_column=cfg.dataset.label_column,
@@ -123,7 +123,7 @@ def check(
             from dataqa.labeling.gate import label_noise_result
 
             report.extend([label_noise_result(cfg, data_path, max_rate=noise_rate,
-                                              id_column=id_column or (cfg.dataset.id_column if data is None else None))])
+                                              id_column=cfg.id_column_for(data, id_column))])
         if failures is not None:
             report.failures_file = str(failures.resolve())
         if baseline is not None and report.comparison is None:
@@ -136,10 +136,7 @@ def check(
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         raise typer.Exit(int(exit_code_for(report, gate)))
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
-    finally:
+    finally:  # a DataqaError goes on to the CLI's one boundary (dataqa.cli.boundary)
         scratch.cleanup()
 
 
