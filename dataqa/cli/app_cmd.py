@@ -12,8 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from dataqa.app.uploads import UPLOAD_GRACE
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError
+from dataqa.cli.exit_codes import ExitCode
 
 
 def main_script() -> Path:
@@ -48,14 +47,10 @@ def app(
     from dataqa.io import read_dataset
 
     env = dict(os.environ)
-    try:
-        max_upload_mb = load_config(env.get("DATAQA_APP_ROOT") or None).app.max_upload_mb
-        if data is not None:
-            read_dataset(data, check_ids=False).columns  # fail here, with one line, not in the page
-            env["DATAQA_APP_DATA"] = str(data.resolve())
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+    max_upload_mb = load_config(env.get("DATAQA_APP_ROOT") or None).app.max_upload_mb
+    if data is not None:
+        read_dataset(data, check_ids=False)  # reads the header: fails here, with one line, not in the page
+        env["DATAQA_APP_DATA"] = str(data.resolve())
     env.setdefault("DATAQA_APP_ROOT", str(Path.cwd()))
     typer.echo(f"dataqa workbench: http://127.0.0.1:{port}  (Ctrl-C stops it)", err=True)
     proc = subprocess.Popen(streamlit_command(port, max_upload_mb), env=env)
