@@ -29,6 +29,7 @@ import argparse
 import json
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -156,8 +157,8 @@ def quality(names: list[str], out: Path | None) -> list[dict[str, Any]]:
                 res = {"dataset": name, "rows": df.height, "classes": df["label"].n_unique(), "rate": rate,
                        "kind": kind, "true": int(truth.sum()),
                        "dataqa": run_dataqa(df, truth),
-                       "reference": run_cleanlab(lambda: reference_proba(df), truth),
-                       "v0.1": run_cleanlab(lambda: v01_proba(df), truth)}
+                       "reference": run_cleanlab(partial(reference_proba, df), truth),
+                       "v0.1": run_cleanlab(partial(v01_proba, df), truth)}
                 rows.append(res)
                 d, ref, old = res["dataqa"], res["reference"], res["v0.1"]
                 print(f"{name:10s} {df.height:6d} {rate:.0%} {kind:7s} true {res['true']:5d} | dataqa "

@@ -87,7 +87,8 @@ def save(folder: Path, rnd: RoundPrecision) -> Path:
 def factor(folder: Path, dataset: str) -> float:
     """The dataset's recalibration factor from its latest round (1.0 if none)."""
     entry = _read(folder / FILE).get(dataset)
-    return float(entry["factor"]) if isinstance(entry, dict) and "factor" in entry else 1.0
+    value = entry.get("factor") if isinstance(entry, dict) else None
+    return float(value) if isinstance(value, (int, float)) else 1.0
 
 
 def _read(path: Path) -> dict[str, dict[str, object]]:

@@ -80,7 +80,8 @@ class Ensemble:
 
     def rejecting(self) -> NDArray[Any]:
         """Per row: how many kept models' top class is not the given label."""
-        return np.sum([self.members[m].argmax(axis=1) != self.labels for m in self.kept], axis=0)
+        out: NDArray[Any] = np.sum([self.members[m].argmax(axis=1) != self.labels for m in self.kept], axis=0)
+        return out
 
 
 def check_models(models: Sequence[str]) -> tuple[str, ...]:
@@ -190,7 +191,7 @@ def out_of_fold(
     spec = baseline.learn_features(df, exclude=[label_column, *exclude])
     x = baseline.to_matrix(df, spec)
     k = len(classes)
-    members = {m: np.zeros((df.height, k), dtype=np.float64) for m in models}
+    members: dict[str, NDArray[Any]] = {m: np.zeros((df.height, k), dtype=np.float64) for m in models}
     folds = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
     rng = np.random.default_rng(config.seed)
     total, done = config.folds * len(models), 0
@@ -204,7 +205,7 @@ def out_of_fold(
             if m == "knn":
                 model.set_params(kneighborsclassifier__n_neighbors=votes)
             model.fit(x[fit_rows], y[fit_rows])
-            proba = np.zeros((len(te), k))
+            proba: NDArray[Any] = np.zeros((len(te), k))
             proba[:, model.classes_] = model.predict_proba(x[te])
             if m == "knn":  # vote shares of 0 make log loss infinite: add one pseudo-vote per class
                 proba = (proba * votes + 1.0) / (votes + k)

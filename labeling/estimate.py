@@ -127,7 +127,8 @@ class NoiseEstimate:
     def ranking(self) -> NDArray[Any]:
         """Row positions by ``P(error)``, highest first (ties by position)."""
         key = self.p_error if self.score is None else self.score
-        return np.lexsort((np.arange(self.rows), -key))
+        order: NDArray[Any] = np.lexsort((np.arange(self.rows), -key))
+        return order
 
     def queue_yield(self, rows: NDArray[Any]) -> tuple[float, float, float]:
         """Expected real errors among ``rows`` and its interval at ``level``."""
@@ -159,7 +160,8 @@ def _transition(labels: NDArray[Any], proba: NDArray[Any]) -> NDArray[Any]:
     off = t - np.diag(np.diag(t))
     off_sum = off.sum(axis=1, keepdims=True)
     scale = np.divide(1 - diag[:, None], off_sum, out=np.zeros_like(off_sum), where=off_sum > 0)
-    return off * scale + np.diag(diag)
+    out: NDArray[Any] = off * scale + np.diag(diag)
+    return out
 
 
 def _score(labels: NDArray[Any], proba: NDArray[Any]) -> NDArray[Any]:
@@ -189,7 +191,8 @@ def _wrong_labels(labels: NDArray[Any], t: NDArray[Any], rng: np.random.Generato
     w[empty, labels[empty]] = 0.0
     cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
     new = (rng.random(n)[:, None] > cum).sum(axis=1)
-    return np.minimum(new, k - 1)
+    out: NDArray[Any] = np.minimum(new, k - 1)
+    return out
 
 
 def _recall(ranked: NDArray[Any], synthetic: NDArray[Any]) -> NDArray[Any]:

@@ -31,15 +31,15 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 import polars as pl
+from numpy.typing import NDArray
 
 from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
+from dataqa.io import Dataset
 from dataqa.labeling import baseline, detector
 from dataqa.labeling.estimate import NoiseEstimate, estimate
 from dataqa.labeling.issues import K_NEIGHBOURS, NEAR_DUPLICATE_THRESHOLD, REGISTRY, IssueInput, Issues
-from dataqa.io import Dataset
 from dataqa.labeling.neighbours import EXACT_MAX, neighbours
 
 #: Name of the row id column in the suspects table.

@@ -103,7 +103,7 @@ def _render(result: NoiseResult, console: Console, budget: int | None = None) ->
                           f"{row['estimated_errors']:.0f}", f"{row['noise_rate']:.1%}")
     confusion = Table("given \\ suggested", *result.confusion.columns[1:],
                       title="Label issues: given vs suggested label")
-    for row in result.confusion.iter_rows():
-        confusion.add_row(*(str(v) for v in row))
+    for cells in result.confusion.iter_rows():
+        confusion.add_row(*(str(v) for v in cells))
     for table in (kinds, per_class, confusion):
         console.print(table)

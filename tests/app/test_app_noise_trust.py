@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import polars as pl
-
 from app_helpers import errors, open_page, settle
 
 
