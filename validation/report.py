@@ -71,7 +71,7 @@ class CheckResult:
         return 100.0 * self.unexpected_count / self.evaluated_count
 
 
-def _empty_failures(id_dtype: pl.DataType = pl.Int64) -> pl.DataFrame:
+def _empty_failures(id_dtype: pl.DataType = pl.Int64()) -> pl.DataFrame:
     return pl.DataFrame(
         schema={"suite_file": pl.String, "check": pl.String, "column": pl.String,
                 ROW_ID: id_dtype, "failure_case": pl.String}
@@ -115,9 +115,10 @@ class SuiteReport:
     def outcome(self) -> Outcome:
         """Worst outcome over all checks (error > failed > warning > passed)."""
         counts = self.counts
-        for o in ("error", "failed", "warning"):
+        worst: tuple[Outcome, ...] = ("error", "failed", "warning")
+        for o in worst:
             if counts[o]:
-                return o  # type: ignore[return-value]
+                return o
         return "passed"
 
     def gate_closed(self, fail_on: str = "error") -> bool:
