@@ -3,6 +3,11 @@
 A ``dataqa.toml`` in the working directory (or a parent) lets a bare ``dataqa check`` run the
 project's gate. Every field is optional; command-line options override it.
 
+Where things go: the project defaults a command falls back on (dataset path, id and label column)
+and the default output paths (version store, suspects, changesets, and the ``slug`` rule for names)
+are resolved here, once, by ``ProjectConfig`` methods; front ends (CLI, app) call them instead of
+re-deriving them. This module imports only ``dataqa.errors``: everything may depend on it.
+
 Example::
 
     [dataset]
