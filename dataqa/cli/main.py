@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typer
 
+from dataqa.cli import app_cmd, check, impact, label, labelstudio, noise, profile, suggest, version
 from dataqa.cli.boundary import DataqaGroup
 
 app = typer.Typer(
@@ -28,34 +29,17 @@ def _root() -> None:
     """Profile, validate, find label noise, review, version and measure tabular ML datasets."""
 
 
-def _register() -> None:
-    # One line per command (or sub-app). Imports are local so that `dataqa --help` stays fast.
-    from dataqa.cli import check
-
-    app.command("check")(check.check)
-    from dataqa.cli import app_cmd
-
-    app.command("app")(app_cmd.app)
-    from dataqa.cli import profile, suggest
-
-    app.command("profile")(profile.profile)
-    app.command("suggest")(suggest.suggest)
-    from dataqa.cli import version
-
-    app.add_typer(version.app, name="version")
-    from dataqa.cli import impact
-
-    app.command("impact")(impact.impact)
-    from dataqa.cli import label, labelstudio
-
-    app.add_typer(labelstudio.app, name="labelstudio")
-    app.add_typer(label.app, name="label")
-    from dataqa.cli import noise
-
-    app.command("noise")(noise.noise)
-
-
-_register()
+# One line per command (or sub-app). The command modules import the heavy libraries inside the
+# command functions, so that `dataqa --help` stays fast.
+app.command("check")(check.check)
+app.command("app")(app_cmd.app)
+app.command("profile")(profile.profile)
+app.command("suggest")(suggest.suggest)
+app.add_typer(version.app, name="version")
+app.command("impact")(impact.impact)
+app.add_typer(labelstudio.app, name="labelstudio")
+app.add_typer(label.app, name="label")
+app.command("noise")(noise.noise)
 
 
 def main() -> None:
