@@ -228,7 +228,9 @@ class SuiteReport:
             for f in d.get("failures", []):
                 rows.append({"suite_file": d["suite_file"], "check": d["label"], "column": col,
                              ROW_ID: f[ROW_ID], "failure_case": f["value"], "check_index": i})
-        failures = pl.DataFrame(rows) if rows else _empty_failures()
+        # every row inferred (not just the first 100: a check whose first values are null is common)
+        failures = (pl.DataFrame(rows, infer_schema_length=None, schema_overrides={"failure_case": pl.String})
+                    if rows else _empty_failures())
         if rows:
             failures = failures.with_columns(pl.col("check_index").cast(pl.Int64),
                                              pl.col("failure_case").cast(pl.String))
