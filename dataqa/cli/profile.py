@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dataqa.cli.exit_codes import ExitCode, exit_code_for_error
-from dataqa.errors import DataqaError, InputError
+from dataqa.cli.exit_codes import ExitCode
+from dataqa.errors import InputError
 
 
 def profile(
@@ -31,42 +31,38 @@ def profile(
     from dataqa.validation.profile_html import write_html
     from dataqa.validation.profile_text import render_text
 
-    try:
-        cfg = load_config()
-        data_path = cfg.dataset_path(data)
-        id_col = id_column or (cfg.dataset.id_column if data is None else None)
-        ref = load_reference(reference) if reference else None
-        name = engine or cfg.engine.name
-        if name not in ("polars", "spark"):
-            raise InputError(f"--engine must be polars or spark; got '{name}'")
-        if name == "spark":
-            # pyspark is an optional extra: imported only when Spark is asked for
-            from dataqa.validation.backends.spark.profile import profile_spark
-            from dataqa.validation.backends.spark.session import get_spark
+    cfg = load_config()
+    data_path = cfg.dataset_path(data)
+    id_col = cfg.id_column_for(data, id_column)
+    ref = load_reference(reference) if reference else None
+    name = engine or cfg.engine.name
+    if name not in ("polars", "spark"):
+        raise InputError(f"--engine must be polars or spark; got '{name}'")
+    if name == "spark":
+        # pyspark is an optional extra: imported only when Spark is asked for
+        from dataqa.validation.backends.spark.profile import profile_spark
+        from dataqa.validation.backends.spark.session import get_spark
 
-            spark = get_spark(spark_master or cfg.engine.master,
-                              spark_settings(cfg.engine.conf, spark_conf or []))
-            prof = profile_spark(data_path, spark=spark, id_column=id_col, reference=ref)
-        else:
-            prof = run_profile(data_path, id_column=id_col, reference=ref)
-        drift = None
-        if ref is not None:
-            from dataqa.validation.drift import compare, load_drift_config
+        spark = get_spark(spark_master or cfg.engine.master,
+                          spark_settings(cfg.engine.conf, spark_conf or []))
+        prof = profile_spark(data_path, spark=spark, id_column=id_col, reference=ref)
+    else:
+        prof = run_profile(data_path, id_column=id_col, reference=ref)
+    drift = None
+    if ref is not None:
+        from dataqa.validation.drift import compare, load_drift_config
 
-            thresholds = load_drift_config(drift_config) if drift_config else None
-            drift = compare(prof, ref, label_column=label_column or cfg.dataset.label_column,
-                            config=thresholds)
-        if json_out:
-            prof.save(json_out)
-        if html_out:
-            write_html(prof, html_out, drift)
-        sys.stdout.write(render_text(prof, drift))
-        for path in (json_out, html_out):
-            if path:
-                typer.echo(f"wrote {path}")
-    except DataqaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(int(exit_code_for_error(exc))) from None
+        thresholds = load_drift_config(drift_config) if drift_config else None
+        drift = compare(prof, ref, label_column=cfg.label_column_for(label_column),
+                        config=thresholds)
+    if json_out:
+        prof.save(json_out)
+    if html_out:
+        write_html(prof, html_out, drift)
+    sys.stdout.write(render_text(prof, drift))
+    for path in (json_out, html_out):
+        if path:
+            typer.echo(f"wrote {path}")
     raise typer.Exit(int(ExitCode.OK))
 
 
