@@ -238,3 +238,10 @@ def test_cli_bad_failure_options(project: Path, args: list[str], message: str) -
     assert result.exit_code == ExitCode.USAGE_OR_INPUT_ERROR, result.output
     assert result.output.strip() == message or result.output.startswith(message)
     assert not (project / "out.json").exists()
+
+
+def test_report_with_many_null_failing_values_round_trips() -> None:
+    df = pl.DataFrame({"a": [None] * 150 + [1] * 50, "b": [5] * 150 + [50] * 50})
+    report = _run(df, id_column=None)
+    back = SuiteReport.from_json(report.to_json())
+    assert back.failures.height == 200 and back.failures["failure_case"].null_count() == 150
