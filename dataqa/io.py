@@ -18,6 +18,7 @@ from typing import Literal
 import polars as pl
 import pyarrow.parquet as pq
 
+from dataqa.columns import ROW_ID
 from dataqa.errors import DuplicateIdError, FileFormatError, InputError, MissingColumnError
 
 Format = Literal["csv", "parquet", "jsonl"]
@@ -81,7 +82,7 @@ class Dataset:
         """The polars schema (resolving it reads only the file header or metadata)."""
         return collect_schema(self.lf, self.path)
 
-    def with_row_id(self, name: str = "row_id") -> pl.LazyFrame:
+    def with_row_id(self, name: str = ROW_ID) -> pl.LazyFrame:
         """The data plus a ``name`` column holding each row's id (key value or row position)."""
         if self.id_column is None:
             return self.lf.with_row_index(name)

@@ -8,6 +8,7 @@ from typing import Callable
 
 import polars as pl
 
+from dataqa.columns import ROW_ID
 from dataqa.validation.render_github import to_github
 from dataqa.validation.report import CheckResult, SuiteReport
 
@@ -76,7 +77,7 @@ def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
         if c.outcome in ("failed", "warning") and c.failing_row_ids:
             prev = _failing_preview(report, i, rows_per_check)
             if prev.height:
-                shown = "; ".join(f"{id_name} {r} = {v!r}" for r, v in zip(prev["row_id"], prev["failure_case"]))
+                shown = "; ".join(f"{id_name} {r} = {v!r}" for r, v in zip(prev[ROW_ID], prev["failure_case"]))
                 more = len(c.failing_row_ids) - prev.height
             else:  # checks added by other detectors (drift) may carry ids without values
                 shown = ", ".join(f"{id_name} {r}" for r in c.failing_row_ids[:rows_per_check])
@@ -108,7 +109,7 @@ def to_junit(report: SuiteReport) -> str:
             tc = ET.SubElement(ts, "testcase", classname=suite, name=c.label)
             if c.outcome in ("failed", "warning"):
                 prev = _failing_preview(report, i, 20)
-                body = "\n".join(f"row {r}: {v}" for r, v in zip(prev["row_id"], prev["failure_case"]))
+                body = "\n".join(f"row {r}: {v}" for r, v in zip(prev[ROW_ID], prev["failure_case"]))
                 tag = "failure"
                 el = ET.SubElement(tc, tag, message=f"{c.outcome}: {_counts(c)}{_split(report, i)}",
                                    type=c.outcome)
@@ -144,7 +145,7 @@ def to_markdown(report: SuiteReport, rows_per_check: int = 5) -> str:
         lines += ["", "<details><summary>First failing rows</summary>", ""]
         for i, c in failing:
             prev = _failing_preview(report, i, rows_per_check)
-            vals = ", ".join(f"{r} (`{esc(str(v))}`)" for r, v in zip(prev["row_id"], prev["failure_case"]))
+            vals = ", ".join(f"{r} (`{esc(str(v))}`)" for r, v in zip(prev[ROW_ID], prev["failure_case"]))
             lines.append(f"- `{esc(c.label)}`: {vals}")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
