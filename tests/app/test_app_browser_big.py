@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, goto_page, screenshot, start_app, wait_idle
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, screenshot, start_app, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROWS = 2_000_000
@@ -111,4 +111,6 @@ def test_cancel_during_label_noise_detection_leaves_nothing(browser, app_url):
     assert not (ws / "noise").exists() or not any((ws / "noise").iterdir())  # no suspects file
     # the page is usable: the button is back, and another page opens
     assert page.get_by_role("button", name="Find label noise", exact=True).is_enabled()
-    goto_page(page, "Versions")
+    page.goto(url + "/versions")
+    page.get_by_role("heading", name="Versions", exact=True).wait_for()
+    page.get_by_text("No versions yet").wait_for()
