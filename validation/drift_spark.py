@@ -8,11 +8,16 @@ filtered Spark job (at most ``MAX_ROW_IDS`` per check, first by position).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Mapping
 
 import pyspark.sql.functions as F
 
 from dataqa.validation.backends.spark.profile import profile_spark
-from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors
+from dataqa.config import load_config
+from dataqa.validation.backends.spark.reader import (
+    POSITION_COLUMN, SparkDataset, read_spark_dataset, spark_errors,
+)
+from dataqa.validation.backends.spark.session import get_spark
 from dataqa.validation.drift import DriftConfig, DriftReport, compare
 from dataqa.validation.drift_checks import MAX_ROW_IDS, to_check_result
 from dataqa.validation.profile import load_reference
@@ -39,6 +44,8 @@ def spark_drift_results(
         The reference or the data cannot be read.
     """
     ref = reference if isinstance(reference, Profile) else load_reference(reference)
+    if label_column is None:
+        label_column = load_config().dataset.label_column
     ref_name = reference.source if isinstance(reference, Profile) else str(reference)
     spark = dataset.df.sparkSession
     cur = profile_spark(dataset, spark=spark, reference=ref)
@@ -48,6 +55,17 @@ def spark_drift_results(
         results[0].note = "; ".join(report.notes)
     _attach_unseen_rows(dataset, report, results)
     return results, None
+
+
+def spark_drift_for(data: str | Path | Any, reference: str | Path | Profile, *,
+                    id_column: str | None = None, master: str | None = None,
+                    conf: Mapping[str, str] | None = None, label_column: str | None = None,
+                    drift: Mapping[str, Any] | None = None) -> tuple[list[CheckResult], None]:
+    """``spark_drift_results`` from what ``check_dataset`` has: a path or DataFrame and the session."""
+    spark = getattr(data, "sparkSession", None) or get_spark(master, conf)
+    dataset = read_spark_dataset(data, spark=spark, id_column=id_column, check_ids=False)
+    config = DriftConfig.from_mapping(drift) if drift else None
+    return spark_drift_results(dataset, reference, label_column=label_column, config=config)
 
 
 def _attach_unseen_rows(dataset: SparkDataset, report: DriftReport, results: list[CheckResult]) -> None:
@@ -64,4 +82,4 @@ def _attach_unseen_rows(dataset: SparkDataset, report: DriftReport, results: lis
         res.failing_row_ids = [row[0] for row in rows]
 
 
-__all__ = ["spark_drift_results"]
+__all__ = ["spark_drift_results", "spark_drift_for"]

@@ -16,6 +16,7 @@ import pytest
 
 from dataqa.validation.backends.spark.profile import PERCENTILE_ACCURACY, profile_spark
 from dataqa.validation.profile import profile
+from dataqa.validation.profile_merge import merge_profiles
 from dataqa.validation.profile_model import Profile
 
 N = 4000
@@ -115,3 +116,22 @@ def test_empty_dataset(spark: Any, tmp_path: Path) -> None:
     frame(3, 100).head(0).write_parquet(path)
     sp, pp = profile_spark(str(path), spark=spark), profile(path)
     assert_same_profile(sp, pp, drift_exact=True)
+
+
+def test_merged_spark_profiles_equal_the_whole(spark: Any, data: Path) -> None:
+    df = spark.read.parquet(str(data))
+    whole = profile_spark(df, spark=spark)
+    left, right = df.randomSplit([0.3, 0.7], seed=3)
+    a = profile_spark(left, spark=spark, reference=whole)
+    b = profile_spark(right, spark=spark, reference=whole)
+    merged = merge_profiles(a, b)
+    assert merged.rows == whole.rows
+    for m, w in zip(merged.columns, whole.columns, strict=True):
+        for f in ("count", "null_count", "min", "max", "zeros", "negatives", "nan_count", "inf_count",
+                  "length_min", "length_max", "frequencies", "drift_bins"):
+            assert getattr(m, f) == getattr(w, f), (m.name, f)
+        if w.frequencies is not None:  # top values merge while both parts keep frequencies
+            assert (m.top_values, m.distinct) == (w.top_values, w.distinct), m.name
+        for f in ("mean", "std", "sum", "skewness", "kurtosis"):
+            want = getattr(w, f)
+            assert getattr(m, f) == (want if want is None else pytest.approx(want, rel=1e-7)), (m.name, f)
