@@ -167,34 +167,15 @@ def run_checks(path: str, fingerprint: str, suites: Sequence[str], id_column: st
 
 
 def outcomes_table(report: SuiteReport) -> pl.DataFrame:
-    """One row per check: outcome, check, suite, failing rows, detail."""
-    return pl.DataFrame(
-        {
-            "outcome": [c.outcome for c in report.checks],
-            "check": [c.label for c in report.checks],
-            "suite": [Path(c.suite_file).name for c in report.checks],
-            "severity": [c.severity for c in report.checks],
-            "failing rows": [c.unexpected_count for c in report.checks],
-            "failing %": [c.unexpected_percent for c in report.checks],
-            "detail": [c.message or c.note or ("" if c.observed_value is None else f"observed {c.observed_value}")
-                       for c in report.checks],
-        },
-        schema_overrides={"failing rows": pl.Int64, "failing %": pl.Float64},
-    )
-
-
-def failures_of(report: SuiteReport, index: int) -> pl.DataFrame:
-    """The failure-table rows of check number ``index``."""
-    f = report.failures
-    if not f.height or "check_index" not in f.columns:
-        return f.head(0)
-    return f.filter(pl.col("check_index") == index).drop("check_index")
+    """``SuiteReport.to_frame()`` with display headers (one row per check)."""
+    return report.to_frame().drop("check_index").rename(
+        {"failing_rows": "failing rows", "failing_percent": "failing %"})
 
 
 def failing_rows(report: SuiteReport, index: int, path: str, fingerprint: str,
                  id_column: str | None, limit: int = 500) -> pl.DataFrame:
     """The failing values of check ``index`` next to the full data rows they come from."""
-    fails = failures_of(report, index).head(limit)
+    fails = report.failures_of(index).head(limit)
     if not fails.height:
         return fails
     rows = rows_by_id(path, fingerprint, id_column, fails["row_id"].to_list(), limit)
