@@ -95,14 +95,17 @@ def check_dataset(
     parsed = [load_suite(s) for s in suites]
     out = None if failures_path is None else str(failures_path)
     if spark_input or engine == "spark":
-        if reference is not None:
-            raise InputError("drift checks (--reference) on the spark engine need the Spark profile; "
-                             "run them with --engine polars")
         # pyspark is an optional extra: the Spark backend is imported only when Spark is asked for
         spark_mod = importlib.import_module("dataqa.validation.backends.spark.run")
-        return spark_mod.check_on_spark(  # type: ignore[no-any-return]
+        spark_report: SuiteReport = spark_mod.check_on_spark(
             data, parsed, id_column=id_column, master=spark_master, conf=spark_conf,
             max_failures=max_failures, failures_path=out)
+        if reference is not None:  # drift from the Spark profile (validation/drift_spark.py)
+            drift_mod = importlib.import_module("dataqa.validation.drift_spark")
+            spark_report.extend(*drift_mod.spark_drift_for(
+                data, reference, id_column=id_column, master=spark_master, conf=spark_conf,
+                label_column=label_column, drift=drift))
+        return spark_report
     if isinstance(data, (pl.LazyFrame, pl.DataFrame)):
         dataset = Dataset("<DataFrame>", data.lazy(), id_column)
     else:
