@@ -25,6 +25,11 @@ def bounds(kw: Kwargs) -> None:
     """
     if kw.get("min_value") is None and kw.get("max_value") is None:
         raise ValueError("min_value and max_value cannot both be None")
+    for name in ("min_value", "max_value"):
+        v = kw.get(name)
+        # GX's pydantic model rejects a list or a plain object as a bound ($PARAMETER aside)
+        if isinstance(v, (list, tuple)) or (isinstance(v, Mapping) and "$PARAMETER" not in v):
+            raise ValueError(f"{name} must be a number, a date or a $PARAMETER reference, got {v!r}")
 
 
 def _integral(name: str, v: Any, suffix: str = "an integer") -> None:
