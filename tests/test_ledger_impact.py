@@ -82,6 +82,12 @@ def test_efficacy_with_the_default_baseline(ledger) -> None:  # type: ignore[no-
     print("\n" + led.render())
     # measured: log loss 0.6884 -> 0.6634, delta -0.0250 [-0.0419, -0.0084]; accuracy +0.0056 [-0.0064, +0.0168]
     assert "log_loss" in _significant_gains(led)
+    # the README quotes these: seeded, one thread per fit, so they repeat to within rounding
+    d = led.entry("v2").delta
+    assert led.entry("v1").metrics["log_loss"].value == pytest.approx(0.6884, abs=0.002)
+    assert led.entry("v2").metrics["log_loss"].value == pytest.approx(0.6634, abs=0.002)
+    assert (d["log_loss"].value, d["log_loss"].low, d["log_loss"].high) == pytest.approx((-0.0250, -0.0419, -0.0084), abs=0.002)
+    assert (d["accuracy"].value, d["accuracy"].low, d["accuracy"].high) == pytest.approx((0.0056, -0.0064, 0.0168), abs=0.002)
 
 
 def test_efficacy_flag_then_review_with_the_default_baseline(tmp_path: Path) -> None:
