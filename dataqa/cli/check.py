@@ -15,7 +15,6 @@ from dataqa.cli.exit_codes import exit_code_for
 from dataqa.errors import InputError
 from dataqa.io import ensure_writable
 
-
 #: Failing rows per check kept in the report by default (counts are always exact).
 MAX_FAILURES = 1000
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 import polars as pl
+from numpy.typing import NDArray
 
+from dataqa.columns import ROW_ID
 from dataqa.config import ProjectConfig, load_config
 from dataqa.errors import VersionStoreError
 from dataqa.ledger.metrics import METRICS, Estimate, Scored, estimate, paired_delta, regressed, score
@@ -20,7 +21,6 @@ from dataqa.ledger.retrain import THREADS, FitPredict, default_fit_predict, eval
 from dataqa.versions import VersionStore
 from dataqa.versions._atomic import write_json
 from dataqa.versions.lineage import environment, file_sha256
-from dataqa.columns import ROW_ID
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 import polars as pl
+from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from dataqa.columns import ROW_ID
 from dataqa.config import BaselineConfig
 from dataqa.errors import LabelingError, VersionStoreError
 from dataqa.io import collect
 from dataqa.versions import VersionStore
 from dataqa.versions.guard import check_same_eval_rows
-from dataqa.columns import ROW_ID
 
 #: OpenMP threads per retrain (pinned for reproducibility; recorded in the ledger).
 THREADS = 1
