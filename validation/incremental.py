@@ -36,8 +36,8 @@ from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.backends.polars.query import needs_whole_column
 from dataqa.validation.backends.base import Compiled
 from dataqa.validation.compare import CHECK_INDEX, Baseline, check_keys, compare_reports, failing_rows
-from dataqa.validation.engine import compile_check, run_suites
-from dataqa.validation.model import Suite
+from dataqa.validation.engine import compile_check, result, run_suites
+from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.plugins import load_plugins
 from dataqa.validation.report import CheckResult, SuiteReport
 from dataqa.validation.report_store import ReportStore
@@ -112,19 +112,41 @@ def check_version_incremental(
         stored = reports.load(prev.id)
         ids, columns, row_ops = touched_since(store, prev, rec.id)
         prev_ds, _ = version_dataset(store, prev.id)
-        now_t = run_suites(_subset(dataset, store, rec.id, ids), suites)
-        if check_keys(now_t.checks) != check_keys(stored.report.checks):
+        specs = [s for suite in suites for s in suite.checks]
+        if check_keys([result(s, "passed") for s in specs]) != check_keys(stored.report.checks):
             report = run_suites(dataset, suites, max_failures_per_check=max_failures, failures_path=str(every))
             report.notes.append(f"incremental: the stored report of {prev.id} has other checks; checked in full")
             if save:
                 reports.save(rec.id, report, pl.scan_parquet(every))
             return report
-        prev_t = run_suites(_subset(prev_ds, store, prev.id, ids), suites)
+        rowwise = _row_by_row(dataset, suites)
+        update = [i for i, s in enumerate(specs)
+                  if rowwise[i] and (row_ops or not s.columns or set(s.columns) & columns)]
+        # only the row-by-row checks whose input changed run on the touched rows: reading just
+        # their columns of just those rows
+        now_t = _run_subset(_subset(dataset, store, rec.id, ids), specs, update)
+        prev_t = _run_subset(_subset(prev_ds, store, prev.id, ids), specs, update)
         report = _merge(dataset, suites, stored.report, stored.failures, prev_t, now_t, ids, columns,
-                        row_ops, prev.id, max_failures, every)
+                        row_ops, prev.id, max_failures, every, rowwise)
         if save:
             reports.save(rec.id, report, pl.scan_parquet(every))
         return report
+
+
+def _run_subset(dataset: Dataset, specs: Sequence[CheckSpec], update: list[int]) -> SuiteReport:
+    """The checks ``update`` on a small dataset; the report keeps every check's position
+    (the others are placeholders, never read)."""
+    report = run_suites(PolarsBackend(dataset, spill_rows=2**62),
+                        [Suite("touched", "", tuple(specs[i] for i in update))])
+    checks = [result(s, "passed") for s in specs]
+    for j, i in enumerate(update):
+        checks[i] = report.checks[j]
+    remap = pl.DataFrame({CHECK_INDEX: list(range(len(update))), "__to": update},
+                         schema={CHECK_INDEX: pl.Int64, "__to": pl.Int64})
+    failures = report.failures
+    if failures.height:
+        failures = failures.join(remap, on=CHECK_INDEX).drop(CHECK_INDEX).rename({"__to": CHECK_INDEX})
+    return dataclasses.replace(report, checks=checks, failures=failures)
 
 
 def _row_by_row(dataset: Dataset, suites: Sequence[Suite]) -> list[bool]:
@@ -142,9 +164,8 @@ def _row_by_row(dataset: Dataset, suites: Sequence[Suite]) -> list[bool]:
 
 def _merge(dataset: Dataset, suites: Sequence[Suite], prev: SuiteReport, prev_failures: pl.LazyFrame | None,
            prev_t: SuiteReport, now_t: SuiteReport, ids: pl.Series, columns: set[str], row_ops: bool,
-           prev_id: str, max_failures: int | None, every: Path) -> SuiteReport:
+           prev_id: str, max_failures: int | None, every: Path, rowwise: list[bool]) -> SuiteReport:
     specs = [s for suite in suites for s in suite.checks]
-    rowwise = _row_by_row(dataset, suites)
     untouched = [bool(s.columns) and not row_ops and not (set(s.columns) & columns)
                  and s.kwargs.get("row_condition") is None for s in specs]
     redo = [i for i in range(len(specs)) if not untouched[i] and not rowwise[i]]

@@ -82,7 +82,7 @@ class ReportStore:
             data["failures_file"] = name  # relative: the folder can move
             data["store"] = self.store_hash
             with open(tmp_json, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, default=str)
+                fh.write(json.dumps(data, default=str))  # dumps: the C encoder (dump streams in Python)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp_json, target)
