@@ -7,8 +7,8 @@ same file. Failures, suspects and version diffs are reported by this id.
 
 from __future__ import annotations
 
-import glob
 import csv
+import glob
 import itertools
 import os
 from dataclasses import dataclass

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "gx_conformance"))
-from gx_cases import (  # noqa: E402
+from gx_cases import (
     Unrepresentable,
     build_frame,
     case_id,
@@ -41,11 +41,11 @@ from gx_cases import (  # noqa: E402
     pandas_skip_reason,
 )
 
-from dataqa.errors import SuiteFileError  # noqa: E402
-from dataqa.io import Dataset  # noqa: E402
-from dataqa.validation.engine import run_suites  # noqa: E402
-from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
-from dataqa.validation.registry import get_check, is_registered  # noqa: E402
+from dataqa.errors import SuiteFileError
+from dataqa.io import Dataset
+from dataqa.validation.engine import run_suites
+from dataqa.validation.gx_suite import parse_gx_suite
+from dataqa.validation.registry import get_check, is_registered
 
 DEFS = locate_definitions()
 STATUS: dict[str, dict[str, Any]] = json.loads(

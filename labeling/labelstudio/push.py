@@ -13,7 +13,6 @@ from filelock import FileLock, Timeout
 
 from dataqa.config import load_config
 from dataqa.errors import LabelStudioError
-
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
 from dataqa.labeling.labelstudio.csvsafe import write_safe_csv
 from dataqa.labeling.labelstudio.projects import check_title, default_title, ensure_project, list_tasks

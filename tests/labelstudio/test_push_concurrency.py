@@ -22,7 +22,7 @@ from dataqa.labeling.labelstudio.projects import find_project, list_tasks
 from dataqa.labeling.labelstudio.push import push_suspects
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ls_helpers import LS, make_suspects  # noqa: E402
+from ls_helpers import LS, make_suspects
 
 ROWS = list(range(0, 1200, 4))  # 300 rows: each push takes long enough for the two to overlap
 
