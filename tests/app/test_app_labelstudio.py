@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import current, errors, open_page, seed_noise_result
+from app_helpers import current, errors, open_page, seed_noise_result, settle
 from browser_helpers import free_port, load_ls_fixtures
 from dataqa.versions import VersionStore
 
@@ -38,7 +38,7 @@ def test_send_review_pull_apply(app, ls_workspace):
     assert not at.exception and errors(at) == []
 
     at.number_input(key="noise.push_top").set_value(5)
-    at.button(key="noise.push").click().run(timeout=120)
+    settle(at.button(key="noise.push").click().run())  # the push runs in the worker
     assert errors(at) == []
     assert any("pushed 5 new task(s)" in s.value for s in at.success)
     [link] = at.get("link_button")
