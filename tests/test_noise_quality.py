@@ -69,6 +69,9 @@ def test_estimate_the_readme_quotes(result: NoiseResult) -> None:
     assert est.low == pytest.approx(582, rel=0.10) and est.high == pytest.approx(786, rel=0.10)
     assert result.counts["label"] == est.flag_count
     assert result.per_class["estimated_errors"].sum() == pytest.approx(est.count, rel=0.01)
+    # README: the flags' expected precision 0.71 (too high on this weak-model table); within 0.05.
+    hits, low, high = result.queue_yield(est.flag_count)
+    assert hits / est.flag_count == pytest.approx(0.71, abs=0.05) and low <= hits <= high
     # README: the weak-model warning fires at 70.7% out-of-fold accuracy.
     assert result.accuracy["combined"] == pytest.approx(0.707, abs=0.02)
     assert result.warning is not None and "70." in result.warning
