@@ -118,7 +118,7 @@ class ValidationFailed(DataqaError):
     ``failures`` is the long failure table (suite_file, check, column, row_id, failure_case).
     """
 
-    def __init__(self, message: str, failures: "pl.DataFrame") -> None:
+    def __init__(self, message: str, failures: pl.DataFrame) -> None:
         super().__init__(message)
         self.failures = failures
 
