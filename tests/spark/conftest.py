@@ -85,6 +85,13 @@ def spark(spark_workspace: Path) -> Iterator[Any]:
     stop_spark()
 
 
+@pytest.fixture(scope="session")
+def spark_target(spark: Any) -> tuple[str, dict[str, str]]:
+    """(master, conf) that give back the shared session: for code that calls ``get_spark`` itself
+    (``check_dataset(..., engine="spark")``, the CLI in-process). Other settings would restart it."""
+    return "local[2]", dict(TEST_CONF)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -188,7 +188,8 @@ def _pass1(name: str, key: str, kind: str, dtype: T.DataType) -> list[Column]:
         x = _finite(name, dtype)
         out += [F.min(x).alias(f"{key}_min"), F.max(x).alias(f"{key}_max"),
                 F.avg(x).alias(f"{key}_mean"), F.stddev_samp(x).alias(f"{key}_std"),
-                F.coalesce(F.sum(x), F.lit(0.0)).alias(f"{key}_sum"),  # polars: 0 on no rows F.skewness(x).alias(f"{key}_skew"),
+                F.coalesce(F.sum(x), F.lit(0.0)).alias(f"{key}_sum"),  # 0 on no rows, as polars
+                F.skewness(x).alias(f"{key}_skew"),
                 F.kurtosis(x).alias(f"{key}_kurt"), F.count_if(x == 0).alias(f"{key}_zeros"),
                 F.count_if(x < 0).alias(f"{key}_neg"), _quantiles(x).alias(f"{key}_q")]
         if isinstance(dtype, (T.FloatType, T.DoubleType)):
