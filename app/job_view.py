@@ -69,7 +69,6 @@ def _panel(key: tuple[Hashable, ...], partial: Callable[[Job], None] | None) -> 
     job = jobs.get(key)
     if job is None or job.status != "running":
         st.rerun()  # the whole page: it shows the result (or the error) now
-        return
     bar, stop = st.columns([6, 1])
     bar.progress(job.fraction, text=status_line(job))
     if stop.button("Cancel", key=f"job.cancel.{_slug(key)}"):

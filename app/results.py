@@ -23,4 +23,5 @@ def get(key: str) -> object | None:
     item = st.session_state.get(f"dataqa.result.{key}")
     if item is None or cur is None or item[0] != cur.fingerprint:
         return None
-    return item[1]
+    value: object = item[1]
+    return value
