@@ -11,6 +11,12 @@ when it survives a round trip, else sent as a typed envelope (class, args, attri
 without calling its constructor, so an error whose constructor takes several arguments comes back
 as itself, not as a bare ``DataqaError``.
 
+The worker does not force the ``fork`` start method any more: cleanlab's process pool is never
+used, because ``labeling/issues/label.py`` calls it with ``n_jobs=1``. That fix is the one kept
+because it sits in the library, so it holds in every host (the CLI, notebooks, threaded servers),
+and one process per job is enough on the machines we run on; a fork inside a spawned worker only
+protected the app.
+
 This module imports no Streamlit: the worker process imports only what the call needs.
 """
 
