@@ -111,6 +111,9 @@ def test_whole_loop_in_the_browser(browser, workbench):
     assert "diamonds_dirty" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert "5,012" in page.locator('[data-testid="stMetric"]').first.inner_text()
     page.get_by_text("Drift against a reference").wait_for()
+    page.get_by_text("5,012 rows · 11 columns").wait_for()  # the profile, streamed in by the worker
+    wait_idle(page)
+    page.keyboard.press("Escape")
     screenshot(page, "1-data")
 
     # 2. run the shipped checks: they fail on the injected errors
