@@ -21,5 +21,5 @@ def guard(what: str) -> Iterator[None]:
         yield
     except DataqaError as exc:
         st.error(f"{what}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+    except Exception as exc:
         st.error(f"{what}: unexpected {type(exc).__name__}: {exc}")

@@ -78,7 +78,7 @@ class Job:
 
 
 _LOCK = threading.Lock()
-_JOBS: "OrderedDict[tuple[Hashable, ...], Job]" = OrderedDict()
+_JOBS: OrderedDict[tuple[Hashable, ...], Job] = OrderedDict()
 
 
 def get(key: tuple[Hashable, ...]) -> Job | None:
@@ -137,7 +137,7 @@ def _pump(job: Job, finish: Callable[[Any], Any] | None) -> None:
         job.status = "done"
     except WorkerCancelled:
         job.status = "cancelled"
-    except BaseException as exc:  # noqa: BLE001 - shown by the page that follows the job
+    except BaseException as exc:
         job.error = exc
         job.status = "failed"
     finally:

@@ -155,15 +155,22 @@ def _suite_key(suites: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cached_check(path: str, fingerprint: str, suite_key: tuple[tuple[str, int, int], ...], id_column: str | None,
-                  reference: str | None) -> SuiteReport:
+                  reference: str | None, label_column: str | None,
+                  drift: dict[str, Any] | None) -> SuiteReport:
     return check_dataset(path, [s for s, _, _ in suite_key], id_column=id_column,
-                         reference=reference)
+                         reference=reference, label_column=label_column, drift=drift)
 
 
 def run_checks(path: str, fingerprint: str, suites: Sequence[str], id_column: str | None,
-               reference: str | None = None) -> SuiteReport:
-    """``check_dataset``, cached per dataset fingerprint and suite file contents."""
-    return _cached_check(path, fingerprint, _suite_key(suites), id_column, reference)
+               reference: str | None = None, *, label_column: str | None = None,
+               drift: dict[str, Any] | None = None) -> SuiteReport:
+    """``check_dataset``, cached per dataset fingerprint and suite file contents.
+
+    ``label_column`` and ``drift`` (the project's ``[drift]`` thresholds) are passed in by the
+    page: the library reads no ``dataqa.toml`` itself.
+    """
+    return _cached_check(path, fingerprint, _suite_key(suites), id_column, reference,
+                         label_column, drift)
 
 
 def outcomes_table(report: SuiteReport) -> pl.DataFrame:

@@ -52,7 +52,7 @@ class ErrorEnvelope:
     state: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, exc: BaseException) -> "ErrorEnvelope":
+    def of(cls, exc: BaseException) -> ErrorEnvelope:
         state = {k: v for k, v in vars(exc).items() if _picklable(v)}
         args = tuple(a if _picklable(a) else str(a) for a in exc.args)
         return cls(type(exc).__module__, type(exc).__qualname__, args, state)
@@ -77,7 +77,7 @@ class ErrorEnvelope:
 def _picklable(value: Any) -> bool:
     try:
         pickle.dumps(value)
-    except Exception:  # noqa: BLE001 - anything pickle refuses
+    except Exception:
         return False
     return True
 
@@ -88,7 +88,7 @@ def pack_error(exc: BaseException) -> bytes:
         data = pickle.dumps(exc)
         pickle.loads(data)  # multi-argument constructors fail here, not in the server
         return data
-    except Exception:  # noqa: BLE001 - fall back to the envelope
+    except Exception:
         return pickle.dumps(ErrorEnvelope.of(exc))
 
 
@@ -105,7 +105,7 @@ def _child(target: str, kwargs: dict[str, Any], q: Any) -> None:
         fn = getattr(importlib.import_module(module), name)
         result = fn(**kwargs, progress=lambda done, total, partial=None: q.put(("progress", done, total, partial)))
         q.put(("result", result))
-    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the page as itself
+    except BaseException as exc:
         q.put(("error", pack_error(exc)))
 
 
@@ -123,7 +123,7 @@ class Worker:
     _cancel: threading.Event = field(default_factory=threading.Event)
     _proc: Any = None
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         ctx = multiprocessing.get_context("spawn")
         self._q = ctx.Queue()
         # not daemonic: a daemonic process may not start children, and library code may (joblib)

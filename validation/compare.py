@@ -260,15 +260,18 @@ def compare_reports(
     return result
 
 
+def _bucket(lf: pl.LazyFrame, buckets: int, b: int) -> pl.LazyFrame:
+    """The rows of `lf` whose row-id hash falls in bucket `b` (all rows when there is one bucket)."""
+    return lf if buckets == 1 else lf.filter(pl.col(ROW_ID).hash(seed=0) % buckets == b)
+
+
 def _split(cur: pl.LazyFrame, base: pl.LazyFrame, buckets: int,
            rows_shown: int) -> dict[int, dict[str, Any]]:
     """Per check index: counts of new / still / fixed rows and the first new and fixed ids."""
     keys = [CHECK_INDEX, ROW_ID]
     out: dict[int, dict[str, Any]] = {}
     for b in range(buckets):
-        def part(lf: pl.LazyFrame) -> pl.LazyFrame:
-            return lf if buckets == 1 else lf.filter(pl.col(ROW_ID).hash(seed=0) % buckets == b)
-        c, o = part(cur), part(base)
+        c, o = _bucket(cur, buckets, b), _bucket(base, buckets, b)
         new = c.join(o, on=keys, how="anti")
         fixed = o.join(c, on=keys, how="anti")
         still = c.join(o, on=keys, how="semi")

@@ -110,7 +110,7 @@ class ReportComparison:
                 "gate_closed": self.gate_closed(), "checks": [c.to_dict() for c in self.checks]}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ReportComparison":
+    def from_dict(cls, data: dict[str, Any]) -> ReportComparison:
         """Inverse of ``to_dict`` (derived keys are recomputed, not read)."""
         names = set(CheckDelta.__dataclass_fields__)
         return cls(baseline=str(data["baseline"]), rows_shown=int(data.get("rows_shown", 20)),

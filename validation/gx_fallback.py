@@ -55,7 +55,7 @@ def validate_gx_kwargs(type_name: str, kwargs: Mapping[str, Any], location: str)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GX deprecation notes (string row_condition...)
             cls(**kwargs)
-    except Exception as exc:  # noqa: BLE001 - pydantic.ValidationError and GX's own errors
+    except Exception as exc:
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
         detail = "; ".join(lines[1:3]) if len(lines) > 1 else (lines[0] if lines else type(exc).__name__)
         raise SuiteFileError(f"{type_name}: Great Expectations rejects the kwargs: {detail}",

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, Mapping, cast
 
 from dataqa.errors import SuiteFileError, UnknownCheckError
-from dataqa.validation.model import CheckSpec, Severity, Suite, freeze
 from dataqa.validation.checks import get_check, is_registered, registered_names
 from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
+from dataqa.validation.model import CheckSpec, Severity, Suite, freeze
 from dataqa.validation.registry import ENGINE_KWARGS
 
 #: Every expectation type of GX 1.24.1 core (``great_expectations.expectations``).

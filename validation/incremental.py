@@ -32,9 +32,9 @@ import polars as pl
 
 from dataqa.columns import ROW_ID
 from dataqa.io import Dataset
+from dataqa.validation.backends.base import Compiled
 from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.backends.polars.query import needs_whole_column
-from dataqa.validation.backends.base import Compiled
 from dataqa.validation.compare import CHECK_INDEX, Baseline, check_keys, compare_reports, failing_rows
 from dataqa.validation.engine import compile_check, result, run_suites
 from dataqa.validation.model import CheckSpec, Suite

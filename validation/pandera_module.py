@@ -18,12 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from dataqa.errors import SuiteError, SuiteFileError
-from dataqa.validation.model import Suite
-from dataqa.validation.pandera_model import (
-    PREFIX, PanderaCheck, PanderaColumn, PanderaSchema, compile_schema,
-)
 from dataqa.validation.checks import get_check, is_registered
 from dataqa.validation.checks.pandera_checks import remember
+from dataqa.validation.model import Suite
+from dataqa.validation.pandera_model import (
+    PREFIX,
+    PanderaCheck,
+    PanderaColumn,
+    PanderaSchema,
+    compile_schema,
+)
 
 
 def load_pandera_module(path: str | Path) -> Suite:

@@ -19,11 +19,17 @@ from typing import Any, Mapping
 import yaml
 
 from dataqa.errors import SuiteFileError
-from dataqa.validation.model import Suite
 from dataqa.validation.checks import get_check
+from dataqa.validation.model import Suite
 from dataqa.validation.pandera_model import (
-    PanderaCheck, PanderaColumn, PanderaSchema, check_params, compile_schema, required_params,
-    resolve_check, scalar_to_stats,
+    PanderaCheck,
+    PanderaColumn,
+    PanderaSchema,
+    check_params,
+    compile_schema,
+    required_params,
+    resolve_check,
+    scalar_to_stats,
 )
 from dataqa.validation.pandera_module import load_pandera_module
 

@@ -71,7 +71,10 @@ class CheckResult:
         return 100.0 * self.unexpected_count / self.evaluated_count
 
 
-def _empty_failures(id_dtype: pl.DataType = pl.Int64()) -> pl.DataFrame:
+def _empty_failures(id_dtype: pl.DataType | None = None) -> pl.DataFrame:
+    """An empty failures frame; row ids are Int64 unless the backend's `id_dtype` says otherwise."""
+    if id_dtype is None:
+        id_dtype = pl.Int64()
     return pl.DataFrame(
         schema={"suite_file": pl.String, "check": pl.String, "column": pl.String,
                 ROW_ID: id_dtype, "failure_case": pl.String}
@@ -132,7 +135,7 @@ class SuiteReport:
         bad = {"failed", "error"} | ({"warning"} if fail_on == "warning" else set())
         return any(c.outcome in bad for c in self.checks)
 
-    def raise_for_failures(self, fail_on: str = "error") -> "SuiteReport":
+    def raise_for_failures(self, fail_on: str = "error") -> SuiteReport:
         """Raise ``ValidationFailed`` (carrying the failure table) if the gate is closed.
 
         Returns the report itself otherwise, so it can be chained.
@@ -218,7 +221,7 @@ class SuiteReport:
         return json.dumps(self.to_dict(), indent=indent, default=str)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SuiteReport":
+    def from_dict(cls, data: dict[str, Any]) -> SuiteReport:
         """Inverse of ``to_dict``."""
         checks, rows = [], []
         fields_ = set(CheckResult.__dataclass_fields__)
@@ -241,6 +244,6 @@ class SuiteReport:
                    failures_file=data.get("failures_file"))
 
     @classmethod
-    def from_json(cls, text: str) -> "SuiteReport":
+    def from_json(cls, text: str) -> SuiteReport:
         """Read a report written by ``to_json``."""
         return cls.from_dict(json.loads(text))

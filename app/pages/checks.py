@@ -71,7 +71,8 @@ use_ref = st.checkbox("Add drift checks against the configured reference",
 if st.button("Run checks", type="primary", key="checks.run", disabled=not chosen):
     with guard("The checks could not run"), st.spinner("Running checks..."):
         report = services.run_checks(cur.path, cur.fingerprint, chosen, cur.id_column,
-                                     reference_path() if use_ref else None)
+                                     reference_path() if use_ref else None,
+                                     label_column=config().dataset.label_column, drift=config().drift)
         results.put("checks", report)
 
 report = results.get("checks")

@@ -25,13 +25,13 @@ guard test fails otherwise).
 from __future__ import annotations
 
 from dataqa.labeling.issues.base import REGISTRY, IssueInput, IssueManager, Issues, make_issues, register
+from dataqa.labeling.issues.class_imbalance import IMBALANCE_THRESHOLD, ClassImbalanceIssueManager
 
 # Registration happens on import; this order is the suspects table's column order.
 from dataqa.labeling.issues.label import LabelIssueManager
-from dataqa.labeling.issues.outlier import K_NEIGHBOURS, OUTLIER_THRESHOLD, OutlierIssueManager
 from dataqa.labeling.issues.near_duplicate import NEAR_DUPLICATE_THRESHOLD, NearDuplicateIssueManager
 from dataqa.labeling.issues.null import NullIssueManager
-from dataqa.labeling.issues.class_imbalance import IMBALANCE_THRESHOLD, ClassImbalanceIssueManager
+from dataqa.labeling.issues.outlier import K_NEIGHBOURS, OUTLIER_THRESHOLD, OutlierIssueManager
 
 __all__ = [
     "REGISTRY", "IssueInput", "IssueManager", "Issues", "make_issues", "register",

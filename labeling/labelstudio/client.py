@@ -28,7 +28,6 @@ from label_studio_sdk.core.api_error import ApiError
 from dataqa.errors import LabelStudioAuthError, LabelStudioError, ProjectNotFound, ServiceUnreachable
 from dataqa.labeling.labelstudio.settings import Connection
 
-
 _NOT_LS = ("{url} gave an answer Label Studio would not give while {what}; is "
            "DATAQA_LABEL_STUDIO_URL the address of a Label Studio server?")
 

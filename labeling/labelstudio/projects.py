@@ -7,7 +7,6 @@ from typing import Any
 from dataqa.errors import InputError, ProjectNotFound
 from dataqa.labeling.labelstudio.client import LabelStudioSession
 
-
 TITLE_MIN, TITLE_MAX = 3, 50  # Label Studio 1.23's limits (PROJECT_TITLE_MIN_LEN/MAX_LEN)
 
 

@@ -30,9 +30,9 @@ from dataqa.labeling.labelstudio._process import (
     free_port,
     group_alive,
     healthy,
-    runs_with,
     open_log,
     port_in_use,
+    runs_with,
     wait_port_free,
 )
 

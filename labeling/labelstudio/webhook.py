@@ -110,7 +110,7 @@ class ReviewWatcher:
 
 def _handler(secret: str, event: threading.Event) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(min(length, 1_000_000))
             ok = self.path == PATH and secrets.compare_digest(self.headers.get(SECRET_HEADER, ""), secret)

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from dataqa.validation.backends.spark import profile as spark_profile
 from dataqa.validation.backends.spark.profile import PERCENTILE_ACCURACY, profile_spark
 from dataqa.validation.profile import profile
 from dataqa.validation.profile_merge import merge_profiles
@@ -136,3 +137,15 @@ def test_merged_spark_profiles_equal_the_whole(spark: Any, data: Path) -> None:
             want = getattr(w, f)
             if isinstance(want, float):  # temporal means are ISO strings
                 assert getattr(m, f) == pytest.approx(want, rel=1e-7), (m.name, f)
+
+
+def test_text_above_the_exact_limit_with_non_numeric_values(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the exact distinct limit, the numeric-text share is counted with ``try_cast``:
+    Spark 4's ANSI mode made a plain cast of non-numeric text fail the whole profile."""
+    monkeypatch.setattr(spark_profile, "DISTINCT_EXACT_LIMIT", 5)
+    path = tmp_path / "t.parquet"
+    pl.DataFrame({"w": [f"word{i}" for i in range(50)] + [str(i) for i in range(10)]}).write_parquet(path)
+    (col,) = [c for c in profile_spark(str(path), spark=spark).columns if c.name == "w"]
+    assert col.null_count == 0 and not col.distinct_exact
+    assert col.distinct is not None and col.distinct >= 50

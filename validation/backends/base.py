@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
 from dataqa.validation.model import CheckSpec
@@ -107,7 +107,7 @@ class Backend(Protocol):
         ...
 
 
-@lru_cache(maxsize=None)
+@cache
 def accepts(fn: Callable[..., Any]) -> frozenset[str]:
     """The parameter names of ``fn``."""
     return frozenset(inspect.signature(fn).parameters)

@@ -23,7 +23,6 @@ from dataqa.validation.backends.polars.spill import BUCKET_ROWS, bucket_count, f
 from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import IDX, N_ROWS, POLARS, ROW_ID, CheckDef
 
-
 #: Datasets with at least this many rows spill their failing rows to disk (``spill.py``).
 SPILL_ROWS = 2_000_000
 #: Text files (CSV, JSON Lines) of at least this size spill too (their row count costs a read).
@@ -72,7 +71,7 @@ class PolarsBackend:
                     continue
                 try:
                     out[c.index] = self._answer(c, frames.get(c.index), counts, scalars, base, max_failures)
-                except Exception as exc:  # noqa: BLE001 - an external engine failing: that check's error
+                except Exception as exc:
                     out[c.index] = Evaluated(error=f"{type(exc).__name__}: {exc}")
                     continue
                 frame, rows = frames.get(c.index), out[c.index].failing
@@ -93,7 +92,7 @@ class PolarsBackend:
         if ds.format == "parquet":
             try:
                 return int(ds.lf.select(pl.len()).collect().item()) >= self.spill_rows
-            except Exception:  # noqa: BLE001 - unreadable data is reported by the real query
+            except Exception:
                 return False
         path = Path(ds.path)
         return ds.format is not None and path.is_file() and path.stat().st_size >= SPILL_BYTES

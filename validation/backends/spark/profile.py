@@ -279,7 +279,8 @@ def _pass2(cp: ColumnProfile, key: str, dtype: T.DataType, row1: dict[str, Any],
             pairs.append(_pair(f"{key}_vc", c))
             keep.add(f"{key}_vc")
         elif cp.kind == "string":
-            number = F.trim(c).cast("double").isNotNull()
+            # try_cast: under ANSI mode (Spark 4 default) a plain cast of non-numeric text raises
+            number = F.trim(c).try_cast("double").isNotNull()
             aggs.append(F.count_if(number).alias(f"{key}_num"))
         if (not small and cp.kind == "string" and cp.length_min == cp.length_max
                 and (cp.length_max or 0) <= PATTERN_MAX_LENGTH):

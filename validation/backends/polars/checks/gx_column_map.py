@@ -11,7 +11,12 @@ from typing import Any, Sequence
 
 import polars as pl
 
-from dataqa.validation.backends.polars.checks.gx_util import between_expr, literal_series, require_bounds, temporal_literal
+from dataqa.validation.backends.polars.checks.gx_util import (
+    between_expr,
+    literal_series,
+    require_bounds,
+    temporal_literal,
+)
 from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.registry import MapResult
 

@@ -25,7 +25,7 @@ def _polars_understands(regex: str) -> bool:
     try:
         pl.select(pl.lit("").str.contains(regex))
         return True
-    except Exception:  # noqa: BLE001 - polars raises ComputeError for unsupported syntax
+    except Exception:
         return False
 
 
@@ -140,7 +140,7 @@ def _strftime_fast(s: pl.Series, fmt: str) -> pl.Series:
         parsed = s.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
         fast = (parsed.dt.strftime(fmt) == s) & parsed.dt.year().is_between(1, 9999)
         return fast.fill_null(False)
-    except Exception:  # noqa: BLE001 - a format polars cannot use: all values go to Python
+    except Exception:
         return pl.Series(s.name, [False] * s.len(), dtype=pl.Boolean)
 
 

@@ -38,9 +38,9 @@ def temporal_literal(value: Any, dtype: pl.DataType | None) -> Any:
         return parsed.date()
     tz = getattr(dtype, "time_zone", None)
     if tz is None and parsed.tzinfo is not None:
-        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
     if tz is not None and parsed.tzinfo is None:
-        return parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed.replace(tzinfo=dt.UTC)
     return parsed
 
 
@@ -109,7 +109,7 @@ def literal_series(values: Iterable[Any], like: pl.DataType | None = None) -> pl
     if like is not None and s.dtype != like and s.dtype != pl.Null:
         try:
             return s.cast(like, strict=True)
-        except Exception:  # noqa: BLE001 - keep the set's own type; polars compares supertypes
+        except Exception:
             return s
     return s
 

@@ -19,8 +19,8 @@ from typing import Any, Callable, Collection
 
 import polars as pl
 
-from dataqa.validation.pandera_dtypes import parse_dtype
 from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.pandera_dtypes import parse_dtype
 from dataqa.validation.registry import IDX, ROW_ID, MapResult
 
 #: Engine-internal columns that are not data (see validation.engine).

@@ -15,6 +15,7 @@ from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.checks.pandera_checks import remembered_check
 from dataqa.validation.registry import IDX, ROW_ID, ExternalOutcome
 
+
 @polars_check("pandera.python_check")
 def python_check(frame: pl.DataFrame, check_ref: str, check_name: str = "",
                  column: str | None = None) -> Any:

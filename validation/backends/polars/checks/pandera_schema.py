@@ -15,9 +15,9 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 import polars.selectors as cs
 
+from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.backends.polars.checks.pandera_builtin import target
 from dataqa.validation.pandera_dtypes import dtype_matches, parse_dtype
-from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.registry import POLARS, AggResult, MapResult, get_check, implementation
 
 

@@ -48,7 +48,7 @@ def temporal_literal(value: Any, dtype: T.DataType | None) -> Any:
     if isinstance(dtype, T.DateType):
         return parsed.date()
     if parsed.tzinfo is not None:
-        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 

@@ -18,8 +18,8 @@ from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from dataqa.validation.backends.polars import checks as _polars_checks  # noqa: F401  (the schema logic reused below)
 from dataqa.validation.backends.base import accepts
+from dataqa.validation.backends.polars import checks as _polars_checks  # noqa: F401  (the schema logic reused below)
 from dataqa.validation.backends.spark.checks.common import all_of, col, data_columns, pandera_map, row_value
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check, spark_unsupported
 from dataqa.validation.backends.spark.reader import spark_type
