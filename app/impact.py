@@ -39,7 +39,7 @@ def metrics() -> tuple[str, ...]:
 
 def ledger_table(led: Any, metric: str) -> pl.DataFrame:
     """One row per version: fix, rows changed, the metric and its delta to the parent with 95% CIs."""
-    f = led.to_frame()
+    f: pl.DataFrame = led.to_frame()
     return f.select(
         "version", pl.col("fix_kind").alias("fix"), "reviewed", pl.col("rows_changed").alias("rows changed"),
         pl.col(f"{metric}_value").round(4).alias(metric),

@@ -103,12 +103,12 @@ def column_chart(col: ColumnProfile, height: int = 140) -> alt.Chart | None:
         if temporal:
             data = data.with_columns(pl.from_epoch(pl.col("from").cast(pl.Int64), time_unit="ms"),
                                      pl.from_epoch(pl.col("to").cast(pl.Int64), time_unit="ms"))
-        return alt.Chart(data).mark_bar().encode(x=x, x2=x2, y=alt.Y("rows:Q", title="rows"),
-                                                  tooltip=["from", "to", "rows"]).properties(height=height)
+        return alt.Chart(data).mark_bar().encode(  # type: ignore[no-any-return]  # altair is untyped here
+            x=x, x2=x2, y=alt.Y("rows:Q", title="rows"), tooltip=["from", "to", "rows"]).properties(height=height)
     if col.top_values and col.kind in ("categorical", "boolean"):
         data = pl.DataFrame({"value": [str(v) for v, _ in col.top_values],
                              "rows": [n for _, n in col.top_values]})
-        return alt.Chart(data).mark_bar().encode(
+        return alt.Chart(data).mark_bar().encode(  # type: ignore[no-any-return]  # altair is untyped here
             x=alt.X("rows:Q", title="rows"), y=alt.Y("value:N", sort="-x", title=col.name),
             tooltip=["value", "rows"]).properties(height=height)
     return None

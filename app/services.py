@@ -24,7 +24,7 @@ from dataqa.validation.api import check_dataset
 from dataqa.validation.profile_model import Profile
 from dataqa.validation.render import RENDERERS
 from dataqa.validation.report import SuiteReport
-from dataqa.validation.suggest import suggest
+from dataqa.validation.suggest import Format, suggest
 from dataqa.validation.suites import load_suite
 
 #: Formats the Data page accepts for upload.
@@ -202,7 +202,7 @@ def version_choices(cfg: ProjectConfig) -> list[tuple[str, str]]:
     return [(versioning.label(r), r.id) for r in reversed(versioning.history(cfg))]
 
 
-def draft_suite(prof: Profile, id_column: str | None, fmt: str) -> str:
+def draft_suite(prof: Profile, id_column: str | None, fmt: Format) -> str:
     """A draft suite (GX JSON or pandera YAML text) from the dataset's profile."""
     return suggest(prof, format=fmt, id_column=id_column)
 

@@ -139,7 +139,7 @@ def failing_rows(report: SuiteReport, failures: pl.LazyFrame | None = None, *,
         own = pl.LazyFrame(schema={CHECK_INDEX: pl.Int64, ROW_ID: report.failures.schema.get(ROW_ID, pl.Int64),
                                    **({"failure_case": pl.String} if values else {})})
     if failures is None:
-        return own  # type: ignore[no-any-return]
+        return own
     names = failures.collect_schema().names()
     if CHECK_INDEX in names:
         mapped = failures.select(pl.col(CHECK_INDEX).cast(pl.Int64), ROW_ID, *extra)

@@ -20,7 +20,7 @@ from typing import Any
 from dataqa.errors import SuiteError, SuiteFileError
 from dataqa.validation.checks import get_check, is_registered
 from dataqa.validation.checks.pandera_checks import remember
-from dataqa.validation.model import Suite
+from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.pandera_model import (
     PREFIX,
     PanderaCheck,
@@ -55,7 +55,7 @@ def load_pandera_module(path: str | Path) -> Suite:
                 found.append((name, obj.to_schema()))
             except Exception as exc:
                 raise SuiteFileError(f"model {name} is invalid: {exc}", _at(p, lines, name)) from None
-    checks = []
+    checks: list[CheckSpec] = []
     notes: list[str] = []
     for name, schema in found:
         parsed = _convert(schema, name, p, lines)

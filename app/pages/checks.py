@@ -1,6 +1,7 @@
 """Checks: pick, edit or draft suites; run them on the current dataset; see and download results."""
 
 from pathlib import Path
+from typing import cast
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ from dataqa.app import job_view, profiling, results, services
 from dataqa.app.current import require_current
 from dataqa.app.guard import guard
 from dataqa.app.project import config, reference_path, workspace
+from dataqa.validation.report import SuiteReport
 
 st.title("Checks")
 cfg = config()
@@ -24,8 +26,9 @@ if not suites:
     prof = None
     with guard("The profile could not be computed"):
         prof = job_view.follow(job)
-    if st.button("Draft a suite from this profile", type="primary", key="checks.draft_here",
-                 disabled=prof is None, help=None if prof is not None else "the profile is still being computed"):
+    pressed = st.button("Draft a suite from this profile", type="primary", key="checks.draft_here", disabled=prof is None,
+                        help=None if prof is not None else "the profile is still being computed")
+    if pressed and prof is not None:  # a disabled button is never pressed; `prof` spelt out for mypy
         with guard("Cannot draft a suite"):
             saved = services.save_draft(ws, cur.name, prof, cur.id_column)
             st.session_state["checks.add"] = [str(saved.resolve())]
@@ -37,7 +40,7 @@ if "checks.add" in st.session_state:  # a suite just saved from the editor joins
     st.session_state["checks.suites"] = st.session_state.pop("checks.add")
 st.session_state.setdefault("checks.suites", default)
 st.session_state["checks.suites"] = [s for s in st.session_state["checks.suites"] if s in suites]
-chosen = st.multiselect("Suites to run", suites, format_func=names.get, key="checks.suites")
+chosen = st.multiselect("Suites to run", suites, format_func=lambda s: names.get(s, s), key="checks.suites")
 
 with st.expander("Edit a suite, or draft one from the profile"):
     st.caption("GX suite JSON or pandera YAML. Edits are saved as a copy in the workspace "
@@ -52,10 +55,12 @@ with st.expander("Edit a suite, or draft one from the profile"):
     draft_col, fmt_col = st.columns([1, 1])
     fmt = fmt_col.radio("Draft format", ["gx", "pandera"], horizontal=True, key="checks.draft_fmt")
     prof = profiling.profile_if_done(cur)
-    if draft_col.button("Draft from profile", key="checks.draft", disabled=prof is None,
-                        help=None if prof is not None else "the profile is computed on the Data page"):
+    pressed = draft_col.button("Draft from profile", key="checks.draft", disabled=prof is None,
+                               help=None if prof is not None else "the profile is computed on the Data page")
+    if pressed and prof is not None:  # a disabled button is never pressed; `prof` spelt out for mypy
         with guard("Cannot draft a suite"):
-            st.session_state["checks.editor"] = services.draft_suite(prof, cur.id_column, fmt)
+            st.session_state["checks.editor"] = services.draft_suite(
+                prof, cur.id_column, "pandera" if fmt == "pandera" else "gx")
             st.session_state["checks.save_name"] = f"{cur.name}.draft." + ("gx.json" if fmt == "gx" else "pandera.yaml")
     text = st.text_area("Suite text", key="checks.editor", height=300)
     save_name = st.text_input("Save as (.json for GX, .yaml for pandera)", key="checks.save_name")
@@ -70,12 +75,12 @@ use_ref = st.checkbox("Add drift checks against the configured reference",
                       value=False, key="checks.use_ref", disabled=reference_path() is None)
 if st.button("Run checks", type="primary", key="checks.run", disabled=not chosen):
     with guard("The checks could not run"), st.spinner("Running checks..."):
-        report = services.run_checks(cur.path, cur.fingerprint, chosen, cur.id_column,
-                                     reference_path() if use_ref else None,
-                                     label_column=config().dataset.label_column, drift=config().drift)
-        results.put("checks", report)
+        ran = services.run_checks(cur.path, cur.fingerprint, chosen, cur.id_column,
+                                  reference_path() if use_ref else None,
+                                  label_column=config().dataset.label_column, drift=config().drift)
+        results.put("checks", ran)
 
-report = results.get("checks")
+report = cast(SuiteReport | None, results.get("checks"))  # only run_checks' reports are put under "checks"
 if report is None:
     st.info("Choose suites and press **Run checks**.")
     st.stop()

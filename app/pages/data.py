@@ -2,6 +2,7 @@
 at once, then the profile filling in per column group while it is computed; drift."""
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -66,7 +67,7 @@ cur = require_current()
 st.divider()
 
 # --- first view: metadata, schema, first rows (seconds, whatever the size) --------------------------
-info: dict = {"columns": []}
+info: dict[str, Any] = {"columns": []}
 with guard(f"Cannot read {cur.path}"):
     info = services.dataset_info(cur.path, cur.fingerprint, cur.id_column)
     c1, c2, c3 = st.columns(3)

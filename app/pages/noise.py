@@ -114,7 +114,7 @@ with guard("Label Studio"):
     p1, p2, p3 = st.columns(3)
     push = review.push_job(cfg, result.suspects_path, top=int(top), project=project, start=False)
     pushed = job_view.follow(push) if push is not None else None  # a cancelled push resumes: re-send
-    if pushed is not None:
+    if push is not None and pushed is not None:  # pushed implies push; spelt out for mypy
         review.forget(push)
         st.session_state["noise.project"] = pushed.project_title
         st.session_state["noise.pushed"] = (pushed.summary(), pushed.url)

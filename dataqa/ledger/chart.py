@@ -47,7 +47,7 @@ def waterfall_chart(ledger: Ledger, metric: str = "accuracy") -> alt.LayerChart:
                                            "message": "all fixes", "direction": "total"}], schema=df.schema)])
     order = df["step"].to_list()
     axis = alt.Axis(labelAngle=0)
-    base = alt.Chart(alt.Data(values=df.to_dicts())).encode(
+    base = alt.Chart(alt.Data(values=df.to_dicts())).encode(  # type: ignore[no-untyped-call]  # altair stub
         x=alt.X("step:N", sort=order, title="fix (version)", axis=axis))
     bars = base.mark_bar(size=40).encode(
         y=alt.Y("start:Q", title=f"cumulative {metric} gain vs {ledger.entries[0].version}"),
@@ -58,8 +58,9 @@ def waterfall_chart(ledger: Ledger, metric: str = "accuracy") -> alt.LayerChart:
                  alt.Tooltip("low:Q", format="+.4f"), alt.Tooltip("high:Q", format="+.4f")],
     )
     ci = base.mark_rule(color="black").encode(y="ci_low:Q", y2="ci_high:Q")
-    zero = alt.Chart(alt.Data(values=[{"z": 0}])).mark_rule(strokeDash=[4, 4]).encode(y="z:Q")
-    return (bars + ci + zero).properties(
+    zero = alt.Chart(alt.Data(values=[{"z": 0}])).mark_rule(  # type: ignore[no-untyped-call]  # altair stub
+        strokeDash=[4, 4]).encode(y="z:Q")
+    return (bars + ci + zero).properties(  # type: ignore[no-any-return]  # altair is untyped here
         title=f"{ledger.dataset}: what each fix did to the baseline's {metric} (95% CI of each delta)",
         width=max(200, 90 * len(order)), height=300)
 

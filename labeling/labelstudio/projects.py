@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from label_studio_sdk import AllRolesProjectList
+
 from dataqa.errors import InputError, ProjectNotFound
 from dataqa.labeling.labelstudio.client import LabelStudioSession
 
@@ -32,8 +34,9 @@ def check_title(title: str) -> str:
 def find_project(session: LabelStudioSession, title: str) -> int | None:
     """The id of the (oldest) project with exactly this title, or ``None``."""
     def _ids() -> list[int]:
-        return sorted(int(p.id) for p in session.sdk.projects.list(title=title, page_size=100)
-                      if p.title == title and p.id is not None)
+        # annotated: the SDK's pager does not tell mypy its item type
+        projects: list[AllRolesProjectList] = list(session.sdk.projects.list(title=title, page_size=100))
+        return sorted(int(p.id) for p in projects if p.title == title and p.id is not None)
 
     ids = session.call(f"looking up project '{title}'", _ids)
     return ids[0] if ids else None

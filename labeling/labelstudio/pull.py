@@ -149,7 +149,8 @@ def pull_reviews(
     datas = [t["data"] for t in tasks]
     if datas and all(isinstance(d.get(ROW_ID), int) for d in datas):
         frame = frame.with_columns(pl.col(ROW_ID).cast(pl.Int64))  # row positions stay integers
-    frame = frame.cast(dict(SCHEMA))
+    dtypes: dict[Any, pl.DataType] = dict(SCHEMA)  # polars' key type is wider than str
+    frame = frame.cast(dtypes)
     meta = {
         "dataset": _single(d.get("dataset") for d in datas),
         "version": _single(d.get("version") for d in datas),

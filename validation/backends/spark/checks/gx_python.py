@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the dev extras
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
