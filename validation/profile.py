@@ -12,6 +12,7 @@ Never goes through pandas. The result is a ``Profile`` (``validation/profile_mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,13 @@ import polars as pl
 from dataqa.errors import FileFormatError
 from dataqa.io import Dataset, collect, read_dataset
 from dataqa.validation.profile_model import (
-    ColumnProfile, DriftBins, Histogram, Kind, Profile, load_profile, is_profile_file,
+    ColumnProfile,
+    DriftBins,
+    Histogram,
+    Kind,
+    Profile,
+    is_profile_file,
+    load_profile,
 )
 from dataqa.validation.profile_stats import column_aggs, fill_pass1, fill_pass2, pass2_exprs
 
@@ -181,7 +188,7 @@ def _pass2_row(df: pl.DataFrame) -> dict[str, Any]:
     return row
 
 
-def duplicate_row_exprs(names: list[str], kinds: dict[str, str],
+def duplicate_row_exprs(names: list[str], kinds: Mapping[str, str],
                         row1: dict[str, Any]) -> list[pl.Expr]:
     """Duplicate rows = candidate rows - their distinct rows.
 
