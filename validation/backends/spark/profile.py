@@ -21,7 +21,6 @@ fill functions (``validation/profile_stats.py``), so both engines write one form
 
 from __future__ import annotations
 
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +30,28 @@ import pyspark.sql.types as T
 from pyspark.sql import Column, DataFrame, SparkSession
 
 from dataqa.validation.backends.spark.reader import (
-    POSITION_COLUMN, SparkDataset, read_spark_dataset, spark_errors,
+    POSITION_COLUMN,
+    SparkDataset,
+    read_spark_dataset,
+    spark_errors,
 )
 from dataqa.validation.profile import (
-    CATEGORICAL_MAX, DISTINCT_EXACT_LIMIT, FREQUENCY_LIMIT, HISTOGRAM_BINS, TOP_K, kind_of,
+    CATEGORICAL_MAX,
+    DISTINCT_EXACT_LIMIT,
+    FREQUENCY_LIMIT,
+    HISTOGRAM_BINS,
+    TOP_K,
+    kind_of,
     reference_breaks,
 )
 from dataqa.validation.profile_model import ColumnProfile, DriftBins, Histogram, Profile
 from dataqa.validation.profile_stats import (
-    PATTERN_MAX_LENGTH, PATTERN_TOP, PERCENTILES, fill_pass1, fill_pass2, histogram_edges,
+    PATTERN_MAX_LENGTH,
+    PATTERN_TOP,
+    PERCENTILES,
+    fill_pass1,
+    fill_pass2,
+    histogram_edges,
 )
 
 #: ``approx_count_distinct``'s relative standard deviation: 1%.
@@ -313,10 +325,10 @@ def _count_pairs(df: DataFrame, pairs: list[Column], keep: set[str],
             top = vals.sort(["n", "v"], descending=[True, False]).head(PATTERN_TOP)
             out[k] = top.to_dicts()
         else:  # _hist, _drift: counts by bin index
-            counts = [0] * bins[k]
+            by_bin = [0] * bins[k]
             for b, n in vals.iter_rows():  # one row per bin (at most 100)
-                counts[int(float(b))] = int(n)
-            out[k] = counts
+                by_bin[int(float(b))] = int(n)
+            out[k] = by_bin
     return out
 
 
