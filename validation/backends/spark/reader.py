@@ -123,7 +123,7 @@ def _read_path(path: str, spark: SparkSession, id_column: str | None) -> SparkDa
         local = read_dataset(path, id_column=id_column, check_ids=False)
         fmt = local.format or "parquet"
         schema = None if fmt == "parquet" else spark_schema(local.schema)
-        files = [os.path.abspath(f) for f in (parts or [path])]
+        files = [os.path.abspath(f) for f in parts] if parts else [os.path.abspath(path)]
     with spark_errors(path):
         if fmt == "parquet":
             df = spark.read.parquet(*files)

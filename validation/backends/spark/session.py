@@ -173,7 +173,8 @@ def _launch_gateway(conf: SparkConf, logs: Path) -> None:
     """Start the driver JVM with its stdout/stderr in a file, not on the terminal."""
     global _driver_out
     _driver_out = open(logs / "spark-driver.out", "ab")  # kept open for the JVM's lifetime
-    gateway = launch_gateway(conf, popen_kwargs={"stdout": _driver_out, "stderr": _driver_out})
+    gateway = launch_gateway(  # type: ignore[no-untyped-call]  # pyspark leaves it unannotated
+        conf, popen_kwargs={"stdout": _driver_out, "stderr": _driver_out})
     SparkContext._gateway = gateway
     SparkContext._jvm = gateway.jvm
 
