@@ -35,9 +35,10 @@ import numpy.typing as npt
 
 from dataqa.errors import InputError
 from dataqa.validation.drift_model import DriftReport, DriftResult, Threshold
-from dataqa.validation.drift_stats import decile_groups, js_distance, ks_binned, psi, rebin
 from dataqa.validation.drift_schema import schema_results
+from dataqa.validation.drift_stats import decile_groups, js_distance, ks_binned, psi, rebin
 from dataqa.validation.profile_model import ColumnProfile, Profile
+
 
 @dataclass(frozen=True)
 class DriftConfig:
@@ -52,7 +53,7 @@ class DriftConfig:
     """Fewer non-null values than this on either side: the column's values are not compared."""
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "DriftConfig":
+    def from_mapping(cls, data: Mapping[str, Any]) -> DriftConfig:
         """Build from e.g. ``{"psi": {"warning": 0.1, "failed": 0.3}, "min_values": 50}``.
 
         Raises

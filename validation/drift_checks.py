@@ -88,13 +88,14 @@ def to_check_result(r: DriftResult, reference: str, rows: int) -> CheckResult:
 
 
 def _attach_unseen_rows(dataset: Dataset, report: DriftReport, results: list[CheckResult]) -> None:
-    flagged = [(r, res) for r, res in zip(report.results, results)
-               if r.check == "drift.unseen_categories" and r.outcome != "passed"]
+    # (result, its column, check result); the column is always set for this per-column check
+    flagged = [(r, r.column, res) for r, res in zip(report.results, results)
+               if r.check == "drift.unseen_categories" and r.outcome != "passed" and r.column is not None]
     if not flagged:
         return
     base = dataset.with_row_id(ROW_ID)
-    queries = [base.filter(pl.col(r.column).cast(pl.String).is_in(r.details["unseen"]))
-               .select(ROW_ID).head(MAX_ROW_IDS) for r, _ in flagged]
+    queries = [base.filter(pl.col(column).cast(pl.String).is_in(r.details["unseen"]))
+               .select(ROW_ID).head(MAX_ROW_IDS) for r, column, _ in flagged]
     frames = [collect(q, dataset.path) for q in queries]
-    for (_, res), frame in zip(flagged, frames):
+    for (_, _, res), frame in zip(flagged, frames):
         res.failing_row_ids = frame[ROW_ID].to_list()

@@ -12,10 +12,13 @@ from typing import Any, Mapping
 
 import pyspark.sql.functions as F
 
-from dataqa.validation.backends.spark.profile import profile_spark
 from dataqa.config import load_config
+from dataqa.validation.backends.spark.profile import profile_spark
 from dataqa.validation.backends.spark.reader import (
-    POSITION_COLUMN, SparkDataset, read_spark_dataset, spark_errors,
+    POSITION_COLUMN,
+    SparkDataset,
+    read_spark_dataset,
+    spark_errors,
 )
 from dataqa.validation.backends.spark.session import get_spark
 from dataqa.validation.drift import DriftConfig, DriftReport, compare

@@ -70,7 +70,7 @@ def column_chart(cp: ColumnProfile) -> dict[str, Any] | None:
     size = {"width": 260, "height": 120}
     if cp.histogram is not None:
         e, n = cp.histogram.edges, cp.histogram.counts
-        rows = [{"start": e[i], "end": e[i + 1], "count": n[i]} for i in range(len(n))]
+        rows: list[dict[str, Any]] = [{"start": e[i], "end": e[i + 1], "count": n[i]} for i in range(len(n))]
         kind: Literal["temporal", "quantitative"] = (
             "temporal" if cp.kind == "temporal" else "quantitative")
         chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(  # type: ignore[no-untyped-call]
@@ -121,7 +121,7 @@ def _overview(p: Profile) -> str:
     return "".join(out) + "</table>"
 
 
-def _drift(d: "DriftReport") -> str:
+def _drift(d: DriftReport) -> str:
     rows = ["<h2>Drift against the reference</h2>",
             f"<p>reference: {html.escape(d.reference)}; outcome: "
             f"<span class={d.outcome}>{d.outcome}</span></p>",
@@ -138,7 +138,7 @@ def _drift(d: "DriftReport") -> str:
     return "".join(rows)
 
 
-def render_html(p: Profile, drift: "DriftReport | None" = None) -> str:
+def render_html(p: Profile, drift: DriftReport | None = None) -> str:
     """The whole report as one HTML string (scripts inlined, no external requests)."""
     specs: dict[str, Any] = {}
     sections = []
@@ -170,6 +170,6 @@ def render_html(p: Profile, drift: "DriftReport | None" = None) -> str:
     )
 
 
-def write_html(p: Profile, path: str | Path, drift: "DriftReport | None" = None) -> None:
+def write_html(p: Profile, path: str | Path, drift: DriftReport | None = None) -> None:
     """Write the report to ``path``."""
     Path(path).write_text(render_html(p, drift), encoding="utf-8")

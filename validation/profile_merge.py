@@ -65,12 +65,12 @@ def _add(x: int | None, y: int | None) -> int | None:
 
 def _lo(x: float | str | None, y: float | str | None) -> float | str | None:
     vals = [v for v in (x, y) if v is not None]
-    return min(vals) if vals else None  # type: ignore[type-var]
+    return min(vals) if vals else None
 
 
 def _hi(x: float | str | None, y: float | str | None) -> float | str | None:
     vals = [v for v in (x, y) if v is not None]
-    return max(vals) if vals else None  # type: ignore[type-var]
+    return max(vals) if vals else None
 
 
 def _finite_n(c: ColumnProfile) -> int:
@@ -139,7 +139,7 @@ def _merge_moments(m: ColumnProfile, a: ColumnProfile, b: ColumnProfile) -> None
 
 def _central(c: ColumnProfile, n: int) -> tuple[int, float, float, float, float]:
     """(n, mean, M2, M3, M4): sums of powers of deviations, back from std/skewness/kurtosis."""
-    mean = float(c.mean or 0.0)  # type: ignore[arg-type]
+    mean = float(c.mean or 0.0)
     m2 = (c.std or 0.0) ** 2 * (n - 1)
     var = m2 / n
     m3 = (c.skewness or 0.0) * var ** 1.5 * n

@@ -155,7 +155,7 @@ class Profile:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Profile":
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
         """Inverse of ``to_dict``."""
         cols = []
         for c in data["columns"]:
@@ -172,7 +172,7 @@ class Profile:
         return cls(columns=cols, **keep)
 
     @classmethod
-    def from_json(cls, text: str) -> "Profile":
+    def from_json(cls, text: str) -> Profile:
         """Read a profile written by ``to_json``."""
         return cls.from_dict(json.loads(text))
 

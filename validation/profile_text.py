@@ -20,7 +20,7 @@ def _fmt(v: Any, width: int = 12) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def render_text(p: Profile, drift: "DriftReport | None" = None) -> str:
+def render_text(p: Profile, drift: DriftReport | None = None) -> str:
     """A summary table of the profile, its notes, and the drift results if given."""
     lines = [f"{p.source}: {p.rows} rows, {p.n_columns} columns, "
              f"{p.duplicate_rows} duplicate rows"
