@@ -96,13 +96,15 @@ st.dataframe(services.outcomes_table(report), hide_index=True)
 for note in report.notes:
     st.caption(f"note: {note}")
 
-failing = [i for i, c in enumerate(report.checks) if c.outcome in ("failed", "warning") and c.failing_row_ids]
+checks = report.checks  # a local the label lambda can close over (mypy keeps no narrowing in closures)
+failing = [i for i, c in enumerate(checks) if c.outcome in ("failed", "warning") and c.failing_row_ids]
 if failing:
     st.subheader("Failing rows")
-    idx = st.selectbox("Check", failing, format_func=lambda i: report.checks[i].label, key="checks.failing")
-    with guard("Cannot show the failing rows"):
-        st.dataframe(services.failing_rows(report, idx, cur.path, cur.fingerprint, cur.id_column),
-                     hide_index=True)
+    idx = st.selectbox("Check", failing, format_func=lambda i: checks[i].label, key="checks.failing")
+    if idx is not None:  # never None: the options are not empty and the first is preselected
+        with guard("Cannot show the failing rows"):
+            st.dataframe(services.failing_rows(report, idx, cur.path, cur.fingerprint, cur.id_column),
+                         hide_index=True)
 
 st.subheader("Download")
 d = st.columns(3)
