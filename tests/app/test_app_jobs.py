@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from worker_targets import StaleRowsError
 
@@ -10,6 +12,16 @@ from dataqa.app import jobs, worker
 from dataqa.app.profile_stream import column_groups
 from dataqa.errors import UnknownCheckError
 from dataqa.validation.profile import profile
+
+
+def _floats_approx(value: object) -> object:
+    if isinstance(value, float) and math.isfinite(value):
+        return pytest.approx(value, rel=1e-9, abs=1e-12)
+    if isinstance(value, dict):
+        return {k: _floats_approx(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats_approx(v) for v in value]
+    return value
 
 
 def test_an_error_with_a_several_argument_constructor_comes_back_as_itself():
@@ -63,6 +75,8 @@ def test_the_streamed_profile_equals_the_library_profile():
     assert job.wait(300), job.error
     assert job.status == "done", job.error
     expected = profile(path, id_column="diamond_id")
-    assert job.result.to_dict() == expected.to_dict()
+    # Float statistics may differ in the last bit (polars sums in another order when the query holds
+    # fewer columns); everything else must be identical.
+    assert _floats_approx(job.result.to_dict()) == expected.to_dict()
     groups = column_groups(expected.names, 3)
     assert [[c.name for c in part] for part in job.partials] == groups  # one partial per group, in order
