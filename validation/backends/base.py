@@ -37,19 +37,24 @@ class Compiled:
     agg: AggResult | None = None
     external: Callable[..., Any] | None = None
 
+    # Names of the working columns a backend adds for this check (one pass over all checks).
     @property
-    def flag(self) -> str:
+    def flag_column(self) -> str:
+        """Boolean column: true on the rows this check flags as failing."""
         return f"__u{self.index}"
 
     @property
-    def value(self) -> str:
+    def case_column(self) -> str:
+        """Text column: the failure case reported for a failing row."""
         return f"__v{self.index}"
 
     @property
-    def evaluated(self) -> str:
+    def evaluated_column(self) -> str:
+        """Column of the rows this check evaluates (its ``mostly`` denominator): a flag or its count."""
         return f"__e{self.index}"
 
     def agg_name(self, key: str) -> str:
+        """Column holding the aggregate value ``key`` of this check."""
         return f"__a{self.index}_{key}"
 
     @property

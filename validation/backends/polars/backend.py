@@ -104,7 +104,7 @@ class PolarsBackend:
         part = None if frame is None else first_rows(_failing(frame, c), max_failures)
         count = None if frame is None else counts[c.index]
         if c.kind == "map":
-            return Evaluated(evaluated=int(scalars[c.evaluated]), unexpected=count or 0, failing=part)
+            return Evaluated(evaluated=int(scalars[c.evaluated_column]), unexpected=count or 0, failing=part)
         assert c.agg is not None
         return Evaluated(values={k: scalars[c.agg_name(k)] for k in c.agg.exprs},
                          unexpected=count, failing=part)
@@ -173,7 +173,7 @@ class PolarsBackend:
 
 def _failing(frame: pl.LazyFrame, c: Compiled) -> pl.LazyFrame:
     """Check ``c``'s failing rows from its group's frame: row id, position, value as text."""
-    return frame.filter(pl.col(c.flag)).select(ROW_ID, IDX, pl.col(c.value).alias("failure_case"))
+    return frame.filter(pl.col(c.flag_column)).select(ROW_ID, IDX, pl.col(c.case_column).alias("failure_case"))
 
 
 def write_failures(path: str, compiled: Sequence[Compiled], answers: dict[int, Evaluated],

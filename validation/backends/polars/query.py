@@ -70,7 +70,7 @@ def scalar_exprs(compiled: list[Compiled]) -> list[pl.Expr]:
     scalars: list[pl.Expr] = [pl.len().alias(N_ROWS)]
     for c in compiled:
         if c.kind == "map":
-            scalars.append(_evaluated_expr(c).alias(c.evaluated))
+            scalars.append(_evaluated_expr(c).alias(c.evaluated_column))
         elif c.kind == "agg":
             assert c.agg is not None
             scalars += [e.alias(c.agg_name(k)) for k, e in c.agg.exprs.items()]
@@ -115,15 +115,15 @@ def rows_query(base: pl.LazyFrame, checks: list[Compiled]) -> pl.LazyFrame:
     needed: dict[str, None] = {}
     for c in checks:
         flag = _flag_expr(c)
-        flags.append(flag.alias(c.flag))
+        flags.append(flag.alias(c.flag_column))
         custom = c.map.value if c.map is not None else None
         if custom is not None:
-            pre_values.append(pl.when(flag).then(custom.cast(pl.String)).alias(c.value))
+            pre_values.append(pl.when(flag).then(custom.cast(pl.String)).alias(c.case_column))
         else:
             needed.update(dict.fromkeys(c.spec.columns))
-            post_values.append(pl.when(pl.col(c.flag)).then(default_value(c.spec)).alias(c.value))
-    names = [c.flag for c in checks]
-    custom_names = [c.value for c in checks if c.map is not None and c.map.value is not None]
+            post_values.append(pl.when(pl.col(c.flag_column)).then(default_value(c.spec)).alias(c.case_column))
+    names = [c.flag_column for c in checks]
+    custom_names = [c.case_column for c in checks if c.map is not None and c.map.value is not None]
     return (base.select(ROW_ID, IDX, *flags, *pre_values, *[x for x in needed if x not in (ROW_ID, IDX)])
             .filter(pl.any_horizontal([pl.col(f) for f in names]))
             .select(ROW_ID, IDX, *names, *custom_names, *post_values))

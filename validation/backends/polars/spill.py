@@ -96,7 +96,7 @@ def flag_counts(groups: list[tuple[list[Compiled], pl.LazyFrame]]) -> dict[int, 
     """Failing rows per check: the sums of the flags, one query per group."""
     counts: dict[int, int] = {}
     for checks, frame in groups:
-        row = frame.select([pl.col(c.flag).sum().alias(str(c.index)) for c in checks]).collect(
+        row = frame.select([pl.col(c.flag_column).sum().alias(str(c.index)) for c in checks]).collect(
             engine="streaming").row(0)
         counts.update({c.index: int(v or 0) for c, v in zip(checks, row)})
     return counts

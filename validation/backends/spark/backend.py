@@ -133,9 +133,9 @@ class SparkBackend:
         """Job 2: the failing rows, one row per (row, check); the first ``max_failures`` per check
         collected, all of them written to ``failures_path``."""
         work = base.select("*", *_flag_columns(checks))
-        entries = [F.when(F.col(c.flag), F.struct(F.lit(c.index).alias("k"), _value(c).alias("v")))
+        entries = [F.when(F.col(c.flag_column), F.struct(F.lit(c.index).alias("k"), _value(c).alias("v")))
                    for c in checks]
-        long = (work.where(_any([F.col(c.flag) for c in checks]))
+        long = (work.where(_any([F.col(c.flag_column) for c in checks]))
                 .select(ROW_ID, IDX, F.explode(F.array(*entries)).alias("f"))
                 .where(F.col("f").isNotNull())
                 .select(ROW_ID, IDX, F.col("f.k").alias(_KEY), F.col("f.v").alias(_VALUE)))
@@ -224,9 +224,9 @@ def _flag_columns(checks: Sequence[Compiled]) -> list[Column]:
     out = []
     for c in checks:
         if c.has_flag:
-            out.append(_flag(c).alias(c.flag))
+            out.append(_flag(c).alias(c.flag_column))
         if c.kind == "map":
-            out.append(_eligible(c).alias(c.evaluated))
+            out.append(_eligible(c).alias(c.evaluated_column))
     return out
 
 
@@ -234,18 +234,18 @@ def _agg_columns(checks: Sequence[Compiled]) -> list[Column]:
     out: list[Column] = []
     for c in checks:
         if c.has_flag:
-            out.append(F.sum(F.col(c.flag).cast("long")).alias(f"{c.flag}_n"))
+            out.append(F.sum(F.col(c.flag_column).cast("long")).alias(f"{c.flag_column}_n"))
         if c.kind == "map":
-            out.append(F.sum(F.col(c.evaluated).cast("long")).alias(f"{c.evaluated}_n"))
+            out.append(F.sum(F.col(c.evaluated_column).cast("long")).alias(f"{c.evaluated_column}_n"))
         elif c.agg is not None:
             out += [e.alias(c.agg_name(k)) for k, e in c.agg.exprs.items()]
     return out
 
 
 def _answer(c: Compiled, scalars: dict[str, Any]) -> Evaluated:
-    unexpected = int(scalars.get(f"{c.flag}_n") or 0) if c.has_flag else None
+    unexpected = int(scalars.get(f"{c.flag_column}_n") or 0) if c.has_flag else None
     if c.kind == "map":
-        return Evaluated(evaluated=int(scalars.get(f"{c.evaluated}_n") or 0), unexpected=unexpected)
+        return Evaluated(evaluated=int(scalars.get(f"{c.evaluated_column}_n") or 0), unexpected=unexpected)
     assert c.agg is not None
     return Evaluated(values={k: scalars[c.agg_name(k)] for k in c.agg.exprs}, unexpected=unexpected)
 
