@@ -180,10 +180,6 @@ class NoiseResult:
             raise InputError(f"{p}: cannot write the suspects table: {exc.strerror}") from None
         return p
 
-    def to_suspects(self, path: str | Path, *, version: str | None = None) -> Path:
-        """The suspects table for Label Studio: the same as :meth:`write`."""
-        return self.write(path, version=version)
-
 
 def find_noise(
     data: pl.DataFrame | Dataset,
@@ -347,7 +343,7 @@ def _issue_input(df: pl.DataFrame, labels: NDArray[Any], proba: NDArray[Any], *,
                  exact_max: int, seed: int, label_flags: NDArray[Any], label_scores: NDArray[Any]) -> IssueInput:
     x, codes, null_fraction = knn_features(df, exclude=exclude)
     nb = neighbours(x, K_NEIGHBOURS, near_radius=NEAR_DUPLICATE_THRESHOLD, exact_max=exact_max, seed=seed)
-    return IssueInput(labels=labels, pred_probs=proba, knn_distances=nb.distances, knn_indices=nb.indices,
+    return IssueInput(labels=labels, pred_probs=proba, knn_distances=nb.distances,
                       nn_distance=nb.nn_distance, nn_index=nb.nn_index, nn_median=nb.nn_median,
                       categories=codes, null_fraction=null_fraction,
                       label_flags=label_flags, label_scores=label_scores)

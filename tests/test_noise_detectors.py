@@ -16,7 +16,7 @@ def make_input(n: int, **overrides: object) -> IssueInput:
     proba = np.where(labels[:, None] == np.arange(2), 0.9, 0.1)
     base: dict[str, object] = dict(
         labels=labels, pred_probs=proba,
-        knn_distances=np.ones((n, 3)), knn_indices=np.tile(np.arange(3), (n, 1)),
+        knn_distances=np.ones((n, 3)),
         nn_distance=np.ones(n), nn_index=(np.arange(n) + 1) % n, nn_median=1.0,
         categories=np.zeros((n, 1), dtype=np.int64), null_fraction=np.zeros(n),
     )

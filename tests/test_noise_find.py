@@ -216,5 +216,5 @@ def test_a_dataset_brings_its_id_name_and_path(tmp_path) -> None:  # type: ignor
     res = find_noise(read_dataset(path, id_column="key"), label_column="label", config=FAST)
     assert (res.id_column, res.dataset, res.dataset_path) == ("key", "blobs", str(path))
     assert set(res.suspects.sort("label_score")["row_id"][:2].to_list()) == {f"k{i}" for i in flipped}
-    out = res.to_suspects(tmp_path / "s.parquet")
+    out = res.write(tmp_path / "s.parquet")
     assert json.loads(pq.read_schema(out).metadata[b"dataqa"])["id_column"] == "key"

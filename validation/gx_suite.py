@@ -155,7 +155,7 @@ def _parse_entry(entry: Any, loc: str, path: str) -> tuple[CheckSpec, str]:
         known = registered_names() + sorted(GX_EXPECTATION_TYPES)
         raise UnknownCheckError(name, known, loc)
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file=path, location=loc,
-                     severity=cast(Severity, severity), origin="gx", meta=freeze(meta),
+                     severity=cast(Severity, severity), meta=freeze(meta),
                      label=label), how
 
 

@@ -38,8 +38,6 @@ class CheckSpec:
         ``critical`` (fails), ``warning`` or ``info`` (warn).
     label:
         Human name shown in reports, e.g. ``expect_column_values_to_be_between(age)``.
-    origin:
-        ``gx``, ``pandera`` or ``custom``: which format declared it.
     """
 
     name: str
@@ -48,7 +46,6 @@ class CheckSpec:
     location: str
     severity: Severity = "critical"
     label: str = ""
-    origin: str = "gx"
     meta: Mapping[str, Any] = field(default_factory=lambda: freeze({}))
 
     @property

@@ -111,8 +111,3 @@ def dtype_matches(expected: pl.DataType, actual: pl.DataType) -> bool:
     """pandera's polars dtype check: equality, where an unparametrised ``Datetime``/``List``/
     ``Decimal`` matches any parametrisation (polars' own ``==`` semantics)."""
     return bool(actual == expected)
-
-
-def dtype_name(dtype: pl.DataType) -> str:
-    """The name pandera prints for a dtype, e.g. ``Int64`` or ``Datetime(time_unit='us', ...)``."""
-    return str(dtype)

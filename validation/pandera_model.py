@@ -154,7 +154,7 @@ def compile_schema(schema: PanderaSchema, path: str, name: str) -> Suite:
             check = "pandera.optional_column"
         meta = {"pandera_check": pandera_check, "pandera_column": column, "line": line}
         specs.append(CheckSpec(name=check, kwargs=freeze(kw), suite_file=path, location=location,
-                               severity=severity, label=label, origin="pandera",  # type: ignore[arg-type]
+                               severity=severity, label=label,  # type: ignore[arg-type]
                                meta=freeze(meta)))
 
     names = [c.name for c in schema.columns]

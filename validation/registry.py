@@ -34,7 +34,7 @@ the backends import both, so every import points one way.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from dataqa.columns import ROW_ID
@@ -111,8 +111,6 @@ class CheckDef:
     error: str = ""
     aliases: tuple[str, ...] = ()
     validate: Validator | None = None
-    #: Keyword arguments the check does not take but GX/pandera files may carry.
-    ignored_kwargs: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def parameters(self) -> Mapping[str, inspect.Parameter]:

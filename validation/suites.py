@@ -35,8 +35,3 @@ def load_suite(path: str | Path) -> Suite:
     raise SuiteFileError(
         f"unknown suite format '{suffix}': use .json (Great Expectations), .yaml (pandera) "
         "or .py (pandera schema / custom checks)", str(p))
-
-
-def load_suites(paths: list[str] | tuple[str, ...]) -> list[Suite]:
-    """Parse several suite files, in order."""
-    return [load_suite(p) for p in paths]

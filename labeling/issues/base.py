@@ -30,8 +30,6 @@ class IssueInput:
         Out-of-fold class probabilities, shape ``(n, K)``.
     knn_distances:
         Sorted distances to the nearest other rows, shape ``(n, k)`` (self excluded).
-    knn_indices:
-        Row indices of those neighbours, shape ``(n, k)``.
     nn_distance, nn_index:
         Distance to, and index of, the nearest other row, shape ``(n,)``.
     nn_median:
@@ -45,7 +43,6 @@ class IssueInput:
     labels: NDArray[Any]
     pred_probs: NDArray[Any]
     knn_distances: NDArray[Any]
-    knn_indices: NDArray[Any]
     nn_distance: NDArray[Any]
     nn_index: NDArray[Any]
     nn_median: float
