@@ -18,9 +18,9 @@ from dataqa.io import Dataset
 from dataqa.validation.compare import Baseline, compare_reports, load_report
 from dataqa.validation.engine import run_suites
 from dataqa.validation.gx_suite import parse_gx_suite
-from dataqa.validation.model import Suite
 from dataqa.validation.render import RENDERERS
 from dataqa.validation.report import SuiteReport
+from dataqa.validation.suite_spec import Suite
 
 runner = CliRunner()
 

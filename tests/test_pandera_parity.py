@@ -17,8 +17,8 @@ import polars as pl
 
 from dataqa.io import read_dataset
 from dataqa.validation.engine import run_suites
-from dataqa.validation.model import Suite
 from dataqa.validation.report import SuiteReport
+from dataqa.validation.suite_spec import Suite
 
 Failure = tuple[Any, str, Any]
 _COLUMN_ERRORS = ("column_in_dataframe", "column_in_schema", "column_ordered")

@@ -21,9 +21,9 @@ from dataqa.errors import DataqaError, MissingColumnError, SuiteFileError
 from dataqa.io import Dataset
 from dataqa.validation.backends.base import Backend, Compiled, Evaluated, call_check, check_kwargs
 from dataqa.validation.backends.polars import PolarsBackend
-from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.registry import IDX, ROW_ID, ExternalOutcome, get_check, implementation, unsupported_reason
 from dataqa.validation.report import CheckResult, SuiteReport, _empty_failures
+from dataqa.validation.suite_spec import CheckSpec, Suite
 
 Outcome = Literal["passed", "failed", "warning", "error"]
 

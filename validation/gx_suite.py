@@ -30,8 +30,8 @@ from typing import Any, Mapping, cast
 from dataqa.errors import SuiteFileError, UnknownCheckError
 from dataqa.validation.checks import get_check, is_registered, registered_names
 from dataqa.validation.gx_fallback import register_fallback, validate_gx_kwargs
-from dataqa.validation.model import CheckSpec, Severity, Suite, freeze
 from dataqa.validation.registry import ENGINE_KWARGS
+from dataqa.validation.suite_spec import CheckSpec, Severity, Suite, freeze
 
 #: Every expectation type of GX 1.24.1 core (``great_expectations.expectations``).
 GX_EXPECTATION_TYPES: frozenset[str] = frozenset({

@@ -37,10 +37,10 @@ from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.backends.polars.query import needs_whole_column
 from dataqa.validation.compare import CHECK_INDEX, Baseline, check_keys, compare_reports, failing_rows
 from dataqa.validation.engine import compile_check, result, run_suites
-from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.plugins import load_plugins
 from dataqa.validation.report import CheckResult, SuiteReport
 from dataqa.validation.report_store import ReportStore
+from dataqa.validation.suite_spec import CheckSpec, Suite
 from dataqa.validation.suites import load_suite
 from dataqa.validation.version_check import report_store_for, version_dataset
 from dataqa.versions import VersionRecord, VersionStore

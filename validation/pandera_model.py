@@ -16,8 +16,8 @@ import polars as pl
 
 from dataqa.errors import SuiteFileError, UnknownCheckError
 from dataqa.validation.checks import get_check, is_registered, registered_names
-from dataqa.validation.model import CheckSpec, Suite, freeze
 from dataqa.validation.pandera_dtypes import parse_dtype
+from dataqa.validation.suite_spec import CheckSpec, Suite, freeze
 
 PREFIX = "pandera."
 #: pandera's YAML datetime format (pandera.io._constants.DATETIME_FORMAT).

@@ -20,7 +20,6 @@ from typing import Any
 from dataqa.errors import SuiteError, SuiteFileError
 from dataqa.validation.checks import get_check, is_registered
 from dataqa.validation.checks.pandera_checks import remember
-from dataqa.validation.model import CheckSpec, Suite
 from dataqa.validation.pandera_model import (
     PREFIX,
     PanderaCheck,
@@ -28,6 +27,7 @@ from dataqa.validation.pandera_model import (
     PanderaSchema,
     compile_schema,
 )
+from dataqa.validation.suite_spec import CheckSpec, Suite
 
 
 def load_pandera_module(path: str | Path) -> Suite:

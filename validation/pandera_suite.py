@@ -20,7 +20,6 @@ import yaml
 
 from dataqa.errors import SuiteFileError
 from dataqa.validation.checks import get_check
-from dataqa.validation.model import Suite
 from dataqa.validation.pandera_model import (
     PanderaCheck,
     PanderaColumn,
@@ -32,6 +31,7 @@ from dataqa.validation.pandera_model import (
     scalar_to_stats,
 )
 from dataqa.validation.pandera_module import load_pandera_module
+from dataqa.validation.suite_spec import Suite
 
 Marks = dict[tuple[Any, ...], tuple[int, int]]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dataqa.errors import SuiteFileError
-from dataqa.validation.model import Suite
+from dataqa.validation.suite_spec import Suite
 
 
 def load_suite(path: str | Path) -> Suite:

@@ -18,10 +18,10 @@ from dataqa.errors import BaselineError
 from dataqa.io import Dataset
 from dataqa.validation.compare import Baseline, compare_reports, load_report
 from dataqa.validation.engine import run_suites
-from dataqa.validation.model import Suite
 from dataqa.validation.plugins import load_plugins
 from dataqa.validation.report import SuiteReport
 from dataqa.validation.report_store import ReportStore
+from dataqa.validation.suite_spec import Suite
 from dataqa.validation.suites import load_suite
 from dataqa.versions import VersionRecord, VersionStore
 

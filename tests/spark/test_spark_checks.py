@@ -31,8 +31,8 @@ from dataqa.io import read_dataset  # noqa: E402
 from dataqa.validation.api import check_dataset  # noqa: E402
 from dataqa.validation.engine import run_suites  # noqa: E402
 from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
-from dataqa.validation.model import Suite  # noqa: E402
 from dataqa.validation.report import SuiteReport  # noqa: E402
+from dataqa.validation.suite_spec import Suite  # noqa: E402
 
 ROOT = TESTS.parent
 
@@ -199,7 +199,7 @@ def test_python_pandera_check_is_refused_on_spark_naming_check_and_engine(spark:
 
 
 def gxc_spec(name: str, kwargs: dict[str, Any]) -> Any:
-    from dataqa.validation.model import CheckSpec, freeze
+    from dataqa.validation.suite_spec import CheckSpec, freeze
 
     return CheckSpec(name=name, kwargs=freeze(kwargs), suite_file="s.py", location="s.py[1]")
 

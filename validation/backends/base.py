@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
-from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import ENGINE_KWARGS, AggResult, CheckDef, ExternalOutcome, MapResult
+from dataqa.validation.suite_spec import CheckSpec
 
 if TYPE_CHECKING:
     import polars as pl

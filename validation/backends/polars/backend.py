@@ -20,8 +20,8 @@ from dataqa.validation.backends.base import FAILURE_COLUMNS, Compiled, Evaluated
 from dataqa.validation.backends.polars import checks as _checks  # noqa: F401  (registers the implementations)
 from dataqa.validation.backends.polars.query import build_queries, default_value, probe_check, run_queries
 from dataqa.validation.backends.polars.spill import BUCKET_ROWS, bucket_count, first_rows, flag_counts, sink_group
-from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import IDX, N_ROWS, POLARS, ROW_ID, CheckDef
+from dataqa.validation.suite_spec import CheckSpec
 
 #: Datasets with at least this many rows spill their failing rows to disk (``spill.py``).
 SPILL_ROWS = 2_000_000

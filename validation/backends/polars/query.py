@@ -20,8 +20,8 @@ from __future__ import annotations
 import polars as pl
 
 from dataqa.validation.backends.base import Compiled
-from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import IDX, N_ROWS, ROW_ID
+from dataqa.validation.suite_spec import CheckSpec
 
 
 def default_value(spec: CheckSpec) -> pl.Expr:

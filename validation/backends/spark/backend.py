@@ -33,8 +33,8 @@ from dataqa.validation.backends.spark.checks.common import col
 from dataqa.validation.backends.spark.checks.implement import SPARK
 from dataqa.validation.backends.spark.checks.pandera import polars_dtype
 from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors, spark_message
-from dataqa.validation.model import CheckSpec
 from dataqa.validation.registry import IDX, N_ROWS, ROW_ID, CheckDef
+from dataqa.validation.suite_spec import CheckSpec
 
 _KEY, _VALUE, _RANK = "__dataqa_check__", "__dataqa_value__", "__dataqa_rank__"
 

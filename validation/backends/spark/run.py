@@ -9,8 +9,8 @@ from dataqa.validation.backends.spark.backend import SparkBackend
 from dataqa.validation.backends.spark.reader import read_spark_dataset
 from dataqa.validation.backends.spark.session import get_spark
 from dataqa.validation.engine import run_suites
-from dataqa.validation.model import Suite
 from dataqa.validation.report import SuiteReport
+from dataqa.validation.suite_spec import Suite
 
 
 def check_on_spark(data: str | Path | Any, suites: Sequence[Suite], *, id_column: str | None = None,

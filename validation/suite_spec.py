@@ -2,6 +2,10 @@
 
 Suite files (GX JSON, pandera YAML, pandera Python modules) are parsed once, at the edge, into
 these frozen objects; check code never sees raw dicts.
+
+Where things go: this module sits at the bottom of ``validation`` and imports nothing from
+dataqa. The parsers (``gx_suite``, ``pandera_suite``, ``pandera_model``) build these objects, the
+engine and the backends read them; a new suite format compiles to them too.
 """
 
 from __future__ import annotations
