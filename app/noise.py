@@ -16,6 +16,7 @@ import streamlit as st
 
 from dataqa.app import jobs
 from dataqa.app.current import Current
+from dataqa.columns import ROW_ID
 from dataqa.config import ProjectConfig
 from dataqa.errors import LabelingError
 from dataqa.labeling import calibration
@@ -148,7 +149,7 @@ def queue(view: NoiseView, n: int, *, label_issues_only: bool = True) -> pl.Data
         s = s.filter(pl.col("is_label_issue"))
     if "p_error" in s.columns:
         s = s.with_row_index("_pos").sort([pl.col("p_error"), pl.col("_pos")], descending=[True, False]).drop("_pos")
-    head = ["row_id", "given_label", "suggested_label", "label_score"]
+    head = [ROW_ID, "given_label", "suggested_label", "label_score"]
     rest = [c for c in s.columns if c not in head and not c.startswith("is_") and not c.endswith("_score")]
     return s.head(n).select(pl.lit(None, pl.String).alias("fix"), *head, *rest)
 
@@ -166,4 +167,4 @@ def fixes_from_editor(edited: Any) -> pl.DataFrame:
     """``row_id, new`` for every row whose ``fix`` was set to a label other than the given one."""
     df = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
     return (df.filter(pl.col("fix").is_not_null() & (pl.col("fix") != pl.col("given_label").cast(pl.String)))
-            .select("row_id", pl.col("fix").alias("new")))
+            .select(ROW_ID, pl.col("fix").alias("new")))

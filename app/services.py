@@ -185,10 +185,10 @@ def failing_rows(report: SuiteReport, index: int, path: str, fingerprint: str,
     fails = report.failures_of(index).head(limit)
     if not fails.height:
         return fails
-    rows = rows_by_id(path, fingerprint, id_column, fails["row_id"].to_list(), limit)
-    fails = fails.select("row_id", "column", "failure_case")
-    rows = rows.with_columns(pl.col("row_id").cast(fails.schema["row_id"], strict=False))
-    return fails.join(rows, on="row_id", how="left", coalesce=True)
+    rows = rows_by_id(path, fingerprint, id_column, fails[ROW_ID].to_list(), limit)
+    fails = fails.select(ROW_ID, "column", "failure_case")
+    rows = rows.with_columns(pl.col(ROW_ID).cast(fails.schema[ROW_ID], strict=False))
+    return fails.join(rows, on=ROW_ID, how="left", coalesce=True)
 
 
 def render(report: SuiteReport, fmt: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dataqa.columns import ROW_ID
 from dataqa.errors import InputError
 from dataqa.labeling.estimate import recalibrate
 
@@ -59,8 +60,8 @@ def measure(changeset: pl.DataFrame, suspects: pl.DataFrame, dataset: str) -> Ro
     if "p_error" not in suspects.columns:
         return None
     verdicts = changeset.filter(pl.col("kind").is_in(["relabel", "confirmed"])).select(
-        pl.col("row_id").cast(pl.String), "kind")
-    joined = verdicts.join(suspects.select(pl.col("row_id").cast(pl.String), "p_error"), on="row_id", how="inner")
+        pl.col(ROW_ID).cast(pl.String), "kind")
+    joined = verdicts.join(suspects.select(pl.col(ROW_ID).cast(pl.String), "p_error"), on=ROW_ID, how="inner")
     if joined.height == 0:
         return None
     relabels = int((joined["kind"] == "relabel").sum())

@@ -34,6 +34,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from dataqa.columns import ROW_ID
 from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.errors import InputError, LabelingError, MissingColumnError
 from dataqa.io import Dataset
@@ -42,8 +43,6 @@ from dataqa.labeling.estimate import NoiseEstimate, estimate
 from dataqa.labeling.issues import K_NEIGHBOURS, NEAR_DUPLICATE_THRESHOLD, REGISTRY, IssueInput, Issues
 from dataqa.labeling.neighbours import EXACT_MAX, neighbours
 
-#: Name of the row id column in the suspects table.
-ROW_ID = "row_id"
 #: Detector columns of the suspects table after the issue pairs (not shown to reviewers as features).
 DETECTOR_COLUMNS = ("p_error", "models_rejecting", "label_margin")
 

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 import pyspark.sql.functions as F
 
+from dataqa.columns import ROW_ID
 from dataqa.config import load_config
 from dataqa.validation.backends.spark.profile import profile_spark
 from dataqa.validation.backends.spark.reader import (
@@ -76,7 +77,7 @@ def _attach_unseen_rows(dataset: SparkDataset, report: DriftReport, results: lis
                if r.check == "drift.unseen_categories" and r.outcome != "passed"]
     if not flagged:
         return
-    rid = dataset.row_id().alias("row_id")
+    rid = dataset.row_id().alias(ROW_ID)
     for r, res in flagged:  # one job per flagged column (rare: a drift failure)
         hit = F.col(f"`{r.column}`").cast("string").isin(list(r.details["unseen"]))
         with spark_errors(dataset.path):

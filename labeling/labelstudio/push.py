@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 from filelock import FileLock, Timeout
 
+from dataqa.columns import ROW_ID
 from dataqa.config import load_config
 from dataqa.errors import LabelStudioError
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
@@ -160,9 +161,9 @@ def _push_locked(session: LabelStudioSession, s: Suspects, rows: pl.DataFrame, t
 
     # Dedupe against what is already in the project: this makes re-runs and resumed pushes safe.
     present = list_tasks(session, pid, title)
-    existing = {task_key(t["data"].get("dataset"), t["data"].get("version"), t["data"].get("row_id"))
+    existing = {task_key(t["data"].get("dataset"), t["data"].get("version"), t["data"].get(ROW_ID))
                 for t in present}
-    keys = pl.Series([task_key(s.dataset, s.version, r) for r in rows["row_id"].to_list()], dtype=pl.String)
+    keys = pl.Series([task_key(s.dataset, s.version, r) for r in rows[ROW_ID].to_list()], dtype=pl.String)
     new_rows = rows.filter(~keys.is_in(list(existing)))
     tasks = build_tasks(s, new_rows)
     done = 0
@@ -176,7 +177,7 @@ def _push_locked(session: LabelStudioSession, s: Suspects, rows: pl.DataFrame, t
     return PushResult(
         project_id=pid, project_title=title, url=f"{session.conn.url}/projects/{pid}/data",
         created=done, already_present=rows.height - new_rows.height, total_tasks=total,
-        created_row_ids=tuple(new_rows["row_id"].to_list()), project_created=created_project,
+        created_row_ids=tuple(new_rows[ROW_ID].to_list()), project_created=created_project,
     )
 
 

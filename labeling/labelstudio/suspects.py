@@ -16,9 +16,10 @@ from xml.sax.saxutils import quoteattr
 
 import polars as pl
 
+from dataqa.columns import ROW_ID
 from dataqa.errors import FileFormatError, InputError, MissingColumnError
 
-REQUIRED = ("row_id", "given_label", "suggested_label", "label_score")
+REQUIRED = (ROW_ID, "given_label", "suggested_label", "label_score")
 #: Detector columns after the issue pairs (``dataqa.labeling.noise.DETECTOR_COLUMNS``): not features.
 DETECTOR = ("p_error", "models_rejecting", "label_margin")
 UNSURE = "unsure"
@@ -150,7 +151,7 @@ def build_tasks(s: Suspects, rows: pl.DataFrame) -> list[dict[str, Any]]:
     score = pl.col("label_score").cast(pl.Float64)
     issues = s.issue_columns
     prepared = rows.select(
-        pl.col("row_id"),
+        pl.col(ROW_ID),
         pl.col("given_label"),
         pl.col("suggested_label"),
         score.alias("label_score"),
@@ -168,7 +169,7 @@ def build_tasks(s: Suspects, rows: pl.DataFrame) -> list[dict[str, Any]]:
     for rec in prepared.to_dicts():  # one JSON payload per task is what the API takes
         pred_label = rec["suggested_label"]
         task: dict[str, Any] = {"data": {
-            **{k: rec[k] for k in ("row_id", "given_label", "suggested_label", "label_score", "summary")},
+            **{k: rec[k] for k in (ROW_ID, "given_label", "suggested_label", "label_score", "summary")},
             "features": rec["features"] or {},
             "dataset": s.dataset, "version": s.version, "label_column": s.label_column,
         }}

@@ -16,6 +16,7 @@ from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from dataqa.columns import ROW_ID
 from dataqa.validation.backends.polars.checks.gx_util import between_evaluator, value_between
 from dataqa.validation.backends.spark.checks.common import between, col, dtype_of, in_set
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check
@@ -335,7 +336,7 @@ def row_count_between(schema: SparkSchema, min_value: int | None = None, max_val
 
 
 def _names(schema: SparkSchema) -> list[str]:
-    return [c for c in schema if not c.startswith("__dataqa_") and c != "row_id"]
+    return [c for c in schema if not c.startswith("__dataqa_") and c != ROW_ID]
 
 
 @spark_check("expect_table_column_count_to_equal")

@@ -18,6 +18,7 @@ from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from dataqa.columns import ROW_ID
 from dataqa.validation.backends.base import accepts
 from dataqa.validation.backends.polars import checks as _polars_checks  # noqa: F401  (the schema logic reused below)
 from dataqa.validation.backends.spark.checks.common import all_of, col, data_columns, pandera_map, row_value
@@ -50,7 +51,7 @@ def polars_dtype(dtype: T.DataType) -> pl.DataType:
 
 def polars_schema(schema: SparkSchema) -> pl.Schema:
     return pl.Schema({n: polars_dtype(t) for n, t in schema.items() if not n.startswith("__dataqa_")
-                      and n != "row_id"})
+                      and n != ROW_ID})
 
 
 def target(column: str, coerce_to: str | None, schema: SparkSchema | None = None) -> Column:
