@@ -68,6 +68,11 @@ def load_report(path: str | Path) -> Baseline:
         raise BaselineError(f"{p}: no such baseline report") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BaselineError(f"{p}: not a JSON report ({exc}); write one with dataqa check --format json") from None
+    return baseline_from_data(p, data)
+
+
+def baseline_from_data(p: Path, data: Any) -> Baseline:
+    """``load_report`` of the parsed JSON ``data`` of the file ``p``."""
     if not isinstance(data, dict) or data.get("format") != "dataqa-report" or "checks" not in data:
         raise BaselineError(f"{p}: not a dataqa report (no \"format\": \"dataqa-report\"); "
                             "write one with dataqa check --format json")

@@ -7,7 +7,7 @@ Its JSON form (``to_json`` / ``from_json``) round-trips; the format is documente
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import polars as pl
@@ -69,6 +69,10 @@ class CheckResult:
         if self.unexpected_count is None or not self.evaluated_count:
             return None if self.unexpected_count is None else 0.0
         return 100.0 * self.unexpected_count / self.evaluated_count
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
 
 
 def _empty_failures(id_dtype: pl.DataType | None = None) -> pl.DataFrame:
@@ -198,7 +202,9 @@ class SuiteReport:
             by_check = dict(zip(grouped["check_index"].to_list(), grouped["rows"].to_list()))
         checks = []
         for i, c in enumerate(self.checks):
-            d = asdict(c)
+            # shallow copies, not dataclasses.asdict: its deep copy of every failing row id cost
+            # most of a stored report's write (the fields hold plain JSON values, no dataclasses)
+            d = {f.name: _copy(getattr(c, f.name)) for f in fields(c)}
             d["unexpected_percent"] = c.unexpected_percent
             d["failures"] = by_check.get(i, [])
             checks.append(d)

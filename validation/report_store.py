@@ -7,7 +7,8 @@ report of another store is refused.
 
 Files per version::
 
-    <version>.json                      the JSON report, with "failures_file" and "store"
+    <version>.json                      the JSON report, with "failures_file" and "store" (no
+                                        failing rows: the Parquet file holds them all)
     <version>.<token>.failures.parquet  every failing row: check_index, row_id, failure_case
 
 The Parquet file is written first under a fresh name, then the JSON is replaced atomically (the
@@ -17,6 +18,7 @@ whole, never a report pointing at a half-written file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import secrets
@@ -26,7 +28,7 @@ import polars as pl
 
 from dataqa.columns import ROW_ID
 from dataqa.errors import BaselineError
-from dataqa.validation.compare import Baseline, load_report
+from dataqa.validation.compare import Baseline, baseline_from_data, failing_rows, load_report
 from dataqa.validation.report import SuiteReport
 
 
@@ -70,7 +72,9 @@ class ReportStore:
         target = self.report_file(version)
         old = self._failures_name(target)
         name = f"{version}.{secrets.token_hex(4)}.failures.parquet"
-        src = failures if failures is not None else report.failures.lazy()
+        # the Parquet file holds every failing row of every check (a failures file misses the
+        # rows of checks added after the run, such as drift: they come from the report's table)
+        src = failing_rows(report, failures, values=True) if failures is not None else report.failures.lazy()
         cols = [c for c in ("check_index", "suite_file", "check", ROW_ID, "failure_case")
                 if c in src.collect_schema().names()]
         tmp = self.path / f".{name}.tmp"
@@ -78,7 +82,11 @@ class ReportStore:
         try:
             src.select(cols).sink_parquet(tmp, engine="streaming")
             os.replace(tmp, self.path / name)
-            data = report.to_dict()
+            # the JSON is the summary only: listing the failing rows again (ids and values) made
+            # writing and reading it cost more than re-validating the rows a fix touched
+            data = dataclasses.replace(
+                report, failures=report.failures.head(0),
+                checks=[dataclasses.replace(c, failing_row_ids=[]) for c in report.checks]).to_dict()
             data["failures_file"] = name  # relative: the folder can move
             data["store"] = self.store_hash
             with open(tmp_json, "w", encoding="utf-8") as fh:
@@ -118,8 +126,12 @@ class ReportStore:
         if not target.exists():
             raise BaselineError(
                 f"version {version} has no stored report; check it first: dataqa check --version {version}")
-        baseline = load_report(target)
-        stored = json.loads(target.read_text(encoding="utf-8")).get("store")
+        try:  # parsed once: a stored report lists every failing row and is the slow part to read
+            data = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        baseline = load_report(target) if not isinstance(data, dict) else baseline_from_data(target, data)
+        stored = data.get("store") if isinstance(data, dict) else None
         if self.store_hash and stored and stored != self.store_hash:
             raise BaselineError(f"{target}: the stored report belongs to another version store")
         return Baseline(f"version {version}", baseline.report, baseline.failures)

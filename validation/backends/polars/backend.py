@@ -34,7 +34,7 @@ class PolarsBackend:
 
     name = POLARS
 
-    def __init__(self, dataset: Dataset, *, spill_rows: int = SPILL_ROWS,
+    def __init__(self, dataset: Dataset, *, spill_rows: int | None = SPILL_ROWS,
                  bucket_rows: int = BUCKET_ROWS) -> None:
         self.dataset = dataset
         self.spill_rows = spill_rows
@@ -85,8 +85,11 @@ class PolarsBackend:
 
     def _large(self) -> bool:
         """Spill when the data has at least ``spill_rows`` rows (Parquet: from the metadata) or,
-        for text formats, is a file of at least ``SPILL_BYTES``."""
+        for text formats, is a file of at least ``SPILL_BYTES``; ``spill_rows=None`` never spills
+        (the caller knows the data is small: counting its rows would cost a read)."""
         ds = self.dataset
+        if self.spill_rows is None:
+            return False
         if self.spill_rows <= 0:
             return True
         if ds.format == "parquet":
