@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Hashable, Literal
 
 import altair as alt
 import polars as pl
@@ -10,7 +10,7 @@ import polars as pl
 from dataqa.app import jobs, versioning
 from dataqa.config import ProjectConfig
 from dataqa.ledger.chart import waterfall_chart
-from dataqa.ledger.metrics import HIGHER_IS_BETTER, METRICS
+from dataqa.ledger.metrics import METRICS, gain
 
 
 def history_key(cfg: ProjectConfig) -> tuple[tuple[str, str], ...]:
@@ -59,9 +59,13 @@ def head_deltas(led: Any) -> tuple[str, str, dict[str, tuple[float, float, float
         return None
     out = {}
     for m, d in e.delta.items():
-        sign = 1.0 if HIGHER_IS_BETTER[m] else -1.0
-        out[m] = (e.metrics[m].value, d.value, d.low, d.high, sign * d.value, d.excludes_zero())
+        out[m] = (e.metrics[m].value, d.value, d.low, d.high, gain(m, d.value), d.excludes_zero())
     return e.version, str(e.parent), out
+
+
+def delta_color(metric: str) -> Literal["normal", "inverse"]:
+    """``st.metric``'s colouring of a delta of ``metric``: green when the change is a gain."""
+    return "normal" if gain(metric, 1.0) > 0 else "inverse"
 
 
 def chart(led: Any, metric: str) -> alt.LayerChart | None:

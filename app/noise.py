@@ -2,7 +2,8 @@
 
 The detection result is reduced to a ``NoiseView``: the suspects table (the shared contract:
 ``row_id, given_label, suggested_label, label_score, is_label_issue, ..., features``, worst
-first), written once to ``<workspace>/noise/<fingerprint>.suspects.parquet`` for Label Studio.
+first), written once for Label Studio where ``dataqa noise`` writes it (``cfg.suspects_path``: a
+stored version's checkout file has its content hash in its name, so each version has its own).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def start_detect(cfg: ProjectConfig, cur: Current) -> jobs.Job:
 
 def _view(cfg: ProjectConfig, cur: Current, res: NoiseResult) -> NoiseView:
     name = cur.dataset or cur.name
-    out = cfg.workspace_path / "noise" / f"{cur.fingerprint.replace(':', '-')}.suspects.parquet"
+    out = cfg.suspects_path(cur.path)
     # find_noise_in_file names the dataset after the file; a stored version's checkout file has a
     # hash in its name, so the project (and the suspects metadata) use the store's dataset name.
     res = dataclasses.replace(res, dataset=name)

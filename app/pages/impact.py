@@ -38,7 +38,7 @@ if hd is not None:
                 "95% paired-bootstrap intervals:")
     for col, (name, (value, delta, low, high, gain, sure)) in zip(st.columns(len(deltas)), deltas.items()):
         col.metric(name, f"{value:.4f}", delta=f"{delta:+.4f} [{low:+.4f}, {high:+.4f}]",
-                   delta_color="normal" if name != "log_loss" else "inverse")
+                   delta_color=impact.delta_color(name))
         col.caption(("gain" if gain > 0 else "loss" if gain < 0 else "no change")
                     + ("; the interval excludes 0" if sure else "; the interval includes 0"))
 metric = st.selectbox("Metric of the table and the waterfall", impact.metrics(), key="impact.metric")
