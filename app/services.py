@@ -7,6 +7,7 @@ cached per dataset version and recomputed only when the data changes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ from dataqa.config import ProjectConfig
 from dataqa.errors import DataqaError
 from dataqa.io import collect, read_dataset
 from dataqa.validation.api import check_dataset
+from dataqa.validation.compare import compare_reports, load_report
 from dataqa.validation.profile_model import Profile
 from dataqa.validation.render import RENDERERS
 from dataqa.validation.report import SuiteReport
@@ -189,6 +191,36 @@ def failing_rows(report: SuiteReport, index: int, path: str, fingerprint: str,
     fails = fails.select(ROW_ID, "column", "failure_case")
     rows = rows.with_columns(pl.col(ROW_ID).cast(fails.schema[ROW_ID], strict=False))
     return fails.join(rows, on=ROW_ID, how="left", coalesce=True)
+
+
+def baseline_choices(workspace: Path) -> list[str]:
+    """Reports a run can be compared with: those stored with versions (``dataqa check --version``
+    keeps them in ``<workspace>/reports``), newest first."""
+    found = (workspace / "reports").glob("*.json")
+    return [str(p) for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+
+def compare_with(report: SuiteReport, baseline: str) -> tuple[SuiteReport, pl.DataFrame]:
+    """``report`` (a copy) compared with the JSON report ``baseline``, and one row per check:
+    new, still failing and fixed rows (what ``--baseline-report`` / ``--fail-on new`` use).
+
+    Raises
+    ------
+    BaselineError
+        ``baseline`` is not a report of these suites and this dataset (or lists only some rows).
+    """
+    copy = dataclasses.replace(report)  # the cached report is shared between reruns
+    comparison = compare_reports(copy, load_report(baseline))
+    table = pl.DataFrame(
+        {"check": [d.label for d in comparison.checks],
+         "status": [d.status for d in comparison.checks],
+         "baseline outcome": [d.baseline_outcome for d in comparison.checks],
+         "outcome": [d.outcome for d in comparison.checks],
+         "new": [d.new_count for d in comparison.checks],
+         "still failing": [d.still_count for d in comparison.checks],
+         "fixed": [d.fixed_count for d in comparison.checks]},
+        schema_overrides={"new": pl.Int64, "still failing": pl.Int64, "fixed": pl.Int64})
+    return copy, table
 
 
 def render(report: SuiteReport, fmt: str) -> str:

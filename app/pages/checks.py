@@ -71,6 +71,14 @@ with st.expander("Edit a suite, or draft one from the profile"):
             st.success(f"Saved {saved.name}")
             st.rerun()
 
+stored = services.baseline_choices(ws)
+baseline = st.selectbox(
+    "Compare with a baseline report", ["(none)", *stored], key="checks.baseline",
+    format_func=lambda s: s if s == "(none)" else Path(s).name,
+    help="Failing rows are split into new, still failing and fixed against it. Reports stored with "
+         "versions (dataqa check --version) are listed; or give a JSON report's path below.")
+other = st.text_input("or a JSON report file (dataqa check --format json)", key="checks.baseline_path")
+baseline_file = other.strip() or (None if baseline in (None, "(none)") else baseline)
 use_ref = st.checkbox("Add drift checks against the configured reference",
                       value=False, key="checks.use_ref", disabled=reference_path() is None)
 if st.button("Run checks", type="primary", key="checks.run", disabled=not chosen):
@@ -93,6 +101,19 @@ m[2].metric("Failed", counts["failed"])
 m[3].metric("Warnings", counts["warning"])
 m[4].metric("Errors", counts["error"])
 st.dataframe(services.outcomes_table(report), hide_index=True)
+if baseline_file is not None:
+    with guard("Cannot compare with the baseline"):
+        compared, split = services.compare_with(report, baseline_file)
+        assert compared.comparison is not None  # set by compare_with
+        totals = compared.comparison.totals
+        st.subheader(f"Against {Path(baseline_file).name}")
+        b = st.columns(4)
+        b[0].metric("New failing rows", totals["new"])
+        b[1].metric("Still failing", totals["still_failing"])
+        b[2].metric("Fixed", totals["fixed"])
+        b[3].metric("Gate (--fail-on new)", "CLOSED" if compared.comparison.gate_closed() else "OPEN")
+        st.dataframe(split, hide_index=True)
+        report = compared  # the downloads carry the comparison too
 for note in report.notes:
     st.caption(f"note: {note}")
 

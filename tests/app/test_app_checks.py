@@ -110,3 +110,39 @@ def test_draft_from_profile_passes_on_its_own_data(app):
     at.button(key="checks.run").click().run()
     assert errors(at) == []
     assert {m.label: m.value for m in at.metric}["Failed"] == "0"
+
+
+def test_baseline_report_splits_failing_rows_into_new_still_and_fixed(checks, app_env):
+    """A stored report where one null price was not failing yet and a since-repaired row was:
+    against it, this run has exactly 1 new, n-1 still failing and 1 fixed row, and the gate closes."""
+    from dataqa.app import services
+
+    at = save_suite(checks, "mini.gx.json", json.dumps(MINI))
+    at.multiselect(key="checks.suites").set_value([s for s in at.multiselect(key="checks.suites").value
+                                                   if s.endswith("mini.gx.json")])
+    at.button(key="checks.run").click().run()
+    data = json.loads(services.render(at.session_state["dataqa.result.checks"][1], "json"))
+    nulls = truth_rows("null", "price")
+    assert len(nulls) >= 2
+    failing = sum(c["unexpected_count"] for c in data["checks"])  # both checks' rows, as run now
+    check = next(c for c in data["checks"] if c["columns"] == ["price"])
+    repaired = next(i for i in range(len(nulls) + 1) if i not in nulls)  # a row with a price now
+    # the baseline misses the first null price (new now) and lists a row failing no more (fixed)
+    check["failures"] = [f for f in check["failures"] if f["row_id"] != nulls[0]] + [
+        {"row_id": repaired, "value": None}]
+    check["failing_row_ids"] = [f["row_id"] for f in check["failures"]]
+    check["unexpected_count"] = len(check["failures"])
+    (app_env / "reports").mkdir(parents=True, exist_ok=True)
+    (app_env / "reports" / "v1.json").write_text(json.dumps(data))
+
+    at.run()
+    at.selectbox(key="checks.baseline").set_value(str(app_env / "reports" / "v1.json")).run()
+    at.button(key="checks.run").click().run()
+    assert not at.exception and errors(at) == []
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["New failing rows"], shown["Still failing"], shown["Fixed"]) == (
+        "1", str(failing - 1), "1")
+    assert shown["Gate (--fail-on new)"] == "CLOSED"
+    split = next(d.value for d in at.dataframe if "still failing" in d.value.columns)
+    row = split[split["check"] == check["label"]].iloc[0]
+    assert (row["new"], row["still failing"], row["fixed"], row["status"]) == (1, len(nulls) - 1, 1, "new")
