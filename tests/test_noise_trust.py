@@ -99,6 +99,7 @@ def test_weak_detector_warns_with_numbers() -> None:
     assert res.warning is not None
     assert "out-of-fold accuracy" in res.warning and "is below 80%" in res.warning
     assert "Add features" in res.warning
+    assert "(too high), and so may the flags' expected precision" in res.warning
 
 
 def test_gate_row_fails_only_when_the_lower_bound_exceeds_the_rate(tmp_path: Path) -> None:
