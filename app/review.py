@@ -3,6 +3,10 @@
 An external Label Studio is used when ``DATAQA_LABEL_STUDIO_URL`` or ``[label_studio] url`` is set
 (with ``LABEL_STUDIO_API_KEY``); otherwise the embedded loopback server of the workspace, started
 by a button (the first start initialises its database: about half a minute).
+
+The ``dataqa.labeling.labelstudio`` modules are imported inside the functions, not to dodge a
+cycle: importing any of them loads label-studio-sdk (about 2 s, through the package's
+``__init__``), which the Label noise page needs only once the user reaches Label Studio.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ They never contain secrets (Label Studio tokens).
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,8 +103,6 @@ class UnknownCheckError(SuiteFileError):
     """A check or expectation name is not registered."""
 
     def __init__(self, name: str, known: Sequence[str], location: str | None = None) -> None:
-        import difflib
-
         close = difflib.get_close_matches(name, list(known), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         super().__init__(f"unknown check '{name}'{hint}", location)

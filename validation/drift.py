@@ -26,6 +26,7 @@ than ``min_values`` non-null values on either side are not compared (a note says
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -95,8 +96,6 @@ def load_drift_config(path: str | Path) -> DriftConfig:
     InputError
         The file is missing or not TOML, or a key is unknown.
     """
-    import tomllib
-
     p = Path(path)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))

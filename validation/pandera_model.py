@@ -9,6 +9,7 @@ dataframe-level checks.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -100,8 +101,6 @@ def resolve_check(name: str, location: str) -> tuple[str, str]:
 
 def check_params(registry_name: str) -> tuple[str, ...]:
     """The statistics a check takes, in order (a scalar YAML value goes to the first)."""
-    import inspect
-
     fn = get_check(registry_name).fn
     params = getattr(fn, "pandera_params", None)
     if params is None:
@@ -233,8 +232,6 @@ def _compile_check(chk: PanderaCheck, col: PanderaColumn | None, coerce_to: str 
 
 
 def _accepts(registry_name: str, param: str) -> bool:
-    import inspect
-
     try:
         params = inspect.signature(get_check(registry_name).fn).parameters
     except (TypeError, ValueError):

@@ -13,6 +13,7 @@ Errors name the file and the line: ``schema.yaml[12,5]: unknown check 'in_rnge' 
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,6 +21,7 @@ import yaml
 
 from dataqa.errors import SuiteFileError
 from dataqa.validation.checks import get_check
+from dataqa.validation.pandera_dtypes import parse_dtype
 from dataqa.validation.pandera_model import (
     PanderaCheck,
     PanderaColumn,
@@ -138,8 +140,6 @@ class SchemaParser:
             raise self.fail("a pandera schema must be a mapping with 'columns'", ())
         unknown = [k for k in data if k not in SCHEMA_KEYS]
         if unknown:
-            import difflib
-
             close = difflib.get_close_matches(str(unknown[0]), SCHEMA_KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise self.fail(f"unknown schema key '{unknown[0]}'{hint}", (unknown[0],))
@@ -213,8 +213,6 @@ class SchemaParser:
             checks.append(self.check(str(cname), value, keys + (cname,), keys + ("checks", cname)))
         dtype = spec.get("dtype", frame_dtype) if frame_dtype is None else frame_dtype
         if dtype is not None:
-            from dataqa.validation.pandera_dtypes import parse_dtype
-
             try:
                 parse_dtype(dtype)
             except ValueError as exc:

@@ -12,14 +12,12 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import altair as alt
 
+from dataqa.validation.drift_model import DriftReport
 from dataqa.validation.profile_model import ColumnProfile, Profile
-
-if TYPE_CHECKING:  # pragma: no cover - drift pulls in numpy, not needed to render
-    from dataqa.validation.drift import DriftReport
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}

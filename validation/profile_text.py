@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from dataqa.validation.drift_model import DriftReport
 from dataqa.validation.profile_model import Profile
-
-if TYPE_CHECKING:  # pragma: no cover - drift pulls in numpy, not needed to render
-    from dataqa.validation.drift import DriftReport
 
 
 def _fmt(v: Any, width: int = 12) -> str:

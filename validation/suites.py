@@ -3,7 +3,7 @@
 - ``*.json``: Great Expectations 1.x suite (``dataqa.validation.gx_suite``)
 - ``*.yaml`` / ``*.yml``: pandera YAML schema (``dataqa.validation.pandera_suite``)
 - ``*.py``: a Python module defining a pandera ``DataFrameSchema``/``DataFrameModel`` and/or
-  registering custom checks (``dataqa.validation.pandera_suite``)
+  registering custom checks (``dataqa.validation.pandera_module``)
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from dataqa.errors import SuiteFileError
+from dataqa.validation.gx_suite import load_gx_suite
+from dataqa.validation.pandera_module import load_pandera_module
+from dataqa.validation.pandera_suite import load_pandera_yaml
 from dataqa.validation.suite_spec import Suite
 
 
@@ -21,16 +24,10 @@ def load_suite(path: str | Path) -> Suite:
         raise SuiteFileError("no such suite file", str(p))
     suffix = p.suffix.lower()
     if suffix == ".json":
-        from dataqa.validation.gx_suite import load_gx_suite
-
         return load_gx_suite(p)
     if suffix in (".yaml", ".yml"):
-        from dataqa.validation.pandera_suite import load_pandera_yaml
-
         return load_pandera_yaml(p)
     if suffix == ".py":
-        from dataqa.validation.pandera_suite import load_pandera_module
-
         return load_pandera_module(p)
     raise SuiteFileError(
         f"unknown suite format '{suffix}': use .json (Great Expectations), .yaml (pandera) "

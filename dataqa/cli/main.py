@@ -5,6 +5,10 @@ CLI surface can be read in this file. A command body parses its options, resolve
 through ``dataqa.config.ProjectConfig`` (dataset, id/label column, default paths), calls the
 library and renders; it raises ``DataqaError`` and leaves the message and exit code to the one
 boundary, ``boundary.DataqaGroup``. Policy (fix kinds, gate arithmetic, slugs) lives in the library.
+
+A command imports the library inside its function, not to dodge a cycle (the CLI sits on top of
+everything): ``dataqa --help`` and each command load only what that command uses, since sklearn,
+cleanlab, Great Expectations, label-studio-sdk and pyspark each take a second or more to import.
 """
 
 from __future__ import annotations

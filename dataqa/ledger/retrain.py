@@ -19,8 +19,9 @@ from threadpoolctl import threadpool_limits
 
 from dataqa.columns import ROW_ID
 from dataqa.config import BaselineConfig
-from dataqa.errors import LabelingError, VersionStoreError
+from dataqa.errors import VersionStoreError
 from dataqa.io import collect
+from dataqa.labeling.baseline import fit_predict_proba
 from dataqa.versions import VersionStore
 from dataqa.versions.guard import check_same_eval_rows
 
@@ -42,10 +43,6 @@ class EvalSet:
 
 def default_fit_predict() -> FitPredict:
     """The project's fixed baseline (``dataqa.labeling.baseline.fit_predict_proba``)."""
-    try:
-        from dataqa.labeling.baseline import fit_predict_proba
-    except ImportError as exc:  # the baseline module belongs to the label-noise area
-        raise LabelingError(f"the fixed baseline is not available ({exc}); install dataqa fully") from None
     return fit_predict_proba
 
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from dataqa.changeset import SCHEMA, Changeset
 from dataqa.columns import ROW_ID
+from dataqa.errors import InputError
 from dataqa.io import Dataset, read_dataset
 from dataqa.labeling.labelstudio.client import LabelStudioSession, connect
 from dataqa.labeling.labelstudio.projects import check_title, default_title, list_tasks, require_project
@@ -135,8 +136,6 @@ def pull_reviews(
     """
     if project is None:
         if dataset is None:
-            from dataqa.errors import InputError
-
             raise InputError("no project given: pass --project NAME or a dataset")
         name = dataset.path if isinstance(dataset, Dataset) else str(dataset)
         project = default_title(Path(name).stem)
