@@ -118,7 +118,7 @@ def queue_yield(view: NoiseView, queue: pl.DataFrame) -> str:
     0.76), 95% interval 15-22`` (the method of ``NoiseEstimate.queue_yield``)."""
     if "p_error" not in queue.columns or queue.height == 0:
         return ""
-    from scipy.stats import norm
+    from scipy.stats import norm  # about 1 s to import: only once a queue is shown
 
     p = queue["p_error"].cast(pl.Float64).fill_null(0.0).to_numpy()
     hits = float(p.sum())

@@ -12,6 +12,9 @@ Features are built from a polars table without pandas:
   training rows) as ordinal codes passed to the classifier as categorical features; values unseen
   in training become missing,
 - high-cardinality strings (free text, keys) are ignored, as are the id, label and excluded columns.
+
+scikit-learn is imported inside the functions that fit (about 2 s to import): the CLI, the app's pages
+and the ledger import this module without paying for it until a model is fitted.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ ensemble), the rest are averaged with equal weights (Pickler et al. 2025 find pl
 probabilities the strongest tabular combination; log-loss weights changed nothing measurable here).
 Agreement signals per row: how many kept models' top class differs from the given label, and
 cleanlab's normalised margin of the combined probabilities.
+
+scikit-learn is imported inside the functions that fit (about 2 s to import): the CLI, the app's pages
+and the ledger import this module without paying for it until a model is fitted.
 """
 
 from __future__ import annotations

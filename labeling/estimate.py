@@ -43,6 +43,9 @@ Expected precision of a queue = the mean ``P(error)`` of its rows. The benchmark
 (``benchmarks/bench_noise_quality.py``) checks it against the measured precision with synthetic
 flips; a Label Studio round measures it for real (relabel vs confirmed verdicts), and the ratio
 recalibrates the next round (:func:`recalibrate`).
+
+cleanlab and scikit-learn are imported inside the functions that use them (about 2 s each to
+import), so that reading an estimate or recalibrating does not pay for them.
 """
 
 from __future__ import annotations

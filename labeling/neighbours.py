@@ -13,6 +13,8 @@ Up to ``EXACT_MAX`` rows the graph is exact (brute force, ``O(n^2)``: about 2 s 
   radius share a cell in one of the grids (a copy whose values moved by 1% of the radius shares
   it with probability ~0.99 per moved value); pairs right at the radius can be missed. A row's
   nearest-neighbour distance is the smaller of its cell-mate's and its nearest sample row's.
+
+scikit-learn is imported inside :func:`neighbours` (about 2 s to import), when neighbours are needed.
 """
 
 from __future__ import annotations

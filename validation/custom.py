@@ -17,6 +17,7 @@ It receives ``column`` for a column check, plus its parameters by keyword. Regis
 
 Null handling is pandera's: rows where the expression is null are not evaluated (``ignore_na``).
 Load a file of custom checks with ``dataqa check --plugin file.py`` or ``[check] plugins``.
+pandera is imported only when a check is made visible to it (about 1.5 s to import).
 """
 
 from __future__ import annotations

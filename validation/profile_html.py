@@ -35,7 +35,7 @@ def vega_bundle() -> str:
     Bundling takes seconds, so the result is kept in ``$XDG_CACHE_HOME/dataqa`` (default
     ``~/.cache/dataqa``), keyed by the vl-convert version; an unwritable cache is skipped.
     """
-    import vl_convert
+    import vl_convert  # a native Vega runtime: loaded only when an HTML profile is written
 
     version = getattr(vl_convert, "__version__", None) or vl_convert.get_vega_embed_version()
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dataqa"

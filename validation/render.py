@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import Callable
 
 import polars as pl
+from rich.console import Console
+from rich.table import Table
 
 from dataqa.columns import ROW_ID
 from dataqa.validation.render_github import to_github
@@ -54,9 +56,6 @@ def _baseline_line(report: SuiteReport) -> str | None:
 
 def to_text(report: SuiteReport, rows_per_check: int = 5) -> str:
     """A summary table, then the first failing rows of each failing check."""
-    from rich.console import Console
-    from rich.table import Table
-
     buf = io.StringIO()
     console = Console(file=buf, width=120, color_system=None, force_terminal=False)
     counts = report.counts

@@ -1,7 +1,8 @@
 """Render draft-suite rules as a GX 1.x suite (JSON dict) or a pandera YAML schema.
 
 The pandera file is written by pandera itself (``DataFrameSchema.to_yaml``), so it is exactly
-the format ``pandera.io.polars_io.from_yaml`` reads.
+the format ``pandera.io.polars_io.from_yaml`` reads; pandera is imported only for that format
+(about 1.5 s to import).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ class LabelIssueManager(IssueManager):
     def find_issues(self, inp: IssueInput) -> tuple[NDArray[Any], NDArray[Any]]:
         if inp.label_flags is not None and inp.label_scores is not None:
             return inp.label_flags, inp.label_scores
+        # cleanlab takes about 2 s to import: only when this detector runs
         from cleanlab.filter import find_label_issues
         from cleanlab.rank import get_label_quality_scores
 

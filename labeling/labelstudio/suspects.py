@@ -70,7 +70,7 @@ def read_suspects(path: str | Path) -> Suspects:
     meta: dict[str, Any] = {}
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # only to read the file's metadata (polars reads the rows)
 
             raw = (pq.read_schema(p).metadata or {}).get(b"dataqa")
             meta = json.loads(raw) if raw else {}
