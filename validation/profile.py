@@ -7,6 +7,12 @@ results: equal-width histograms between the observed min and max, counts in the 
 kept for drift, exact distinct counts (only where pass 1 saw at most ``DISTINCT_EXACT_LIMIT``
 values) and value frequencies of text, categorical and boolean columns.
 
+Small data is read once and each pass is one ``select``. Parquet data of ``COLUMNWISE_ROWS`` rows
+or more is never read whole: each pass runs one select per column on polars' streaming engine
+(Parquet decodes just that column), and duplicate rows are counted from the streamed 64-bit hash
+of every row, so memory is bounded by one column and the row hashes, not by the table. Exact
+fields are the same either way; means and moments can differ in the last bits (summation order).
+
 Never goes through pandas. The result is a ``Profile`` (``validation/profile_model.py``).
 """
 
