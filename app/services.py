@@ -25,7 +25,7 @@ from dataqa.validation.api import check_dataset
 from dataqa.validation.compare import compare_reports, load_report
 from dataqa.validation.profile_model import Profile
 from dataqa.validation.render import RENDERERS
-from dataqa.validation.report import SuiteReport
+from dataqa.validation.report import CHECK_INDEX, SuiteReport
 from dataqa.validation.suggest import Format, suggest
 from dataqa.validation.suites import load_suite
 
@@ -177,7 +177,7 @@ def run_checks(path: str, fingerprint: str, suites: Sequence[str], id_column: st
 
 def outcomes_table(report: SuiteReport) -> pl.DataFrame:
     """``SuiteReport.to_frame()`` with display headers (one row per check)."""
-    return report.to_frame().drop("check_index").rename(
+    return report.to_frame().drop(CHECK_INDEX).rename(
         {"failing_rows": "failing rows", "failing_percent": "failing %"})
 
 

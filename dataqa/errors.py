@@ -114,7 +114,7 @@ class UnknownCheckError(SuiteFileError):
 class ValidationFailed(DataqaError):
     """Raised by ``SuiteReport.raise_for_failures()``.
 
-    ``failures`` is the long failure table (suite_file, check, column, row_id, failure_case).
+    ``failures`` is the long failure table (``validation.report.FAILURE_COLUMNS``).
     """
 
     def __init__(self, message: str, failures: pl.DataFrame) -> None:

@@ -23,11 +23,10 @@ import polars as pl
 from dataqa.columns import ROW_ID
 from dataqa.errors import BaselineError
 from dataqa.validation.compare_model import CheckDelta, ReportComparison
-from dataqa.validation.report import CheckResult, SuiteReport
+from dataqa.validation.report import CHECK_INDEX, CheckResult, SuiteReport
 
 #: Failing rows per hash bucket: above this, the comparison runs bucket by bucket.
 ROWS_PER_BUCKET = 20_000_000
-CHECK_INDEX = "check_index"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataqa.io import Dataset
 from dataqa.validation.backends.base import Backend, Compiled, Evaluated, call_check, check_kwargs
 from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.registry import IDX, ROW_ID, ExternalOutcome, get_check, implementation, unsupported_reason
-from dataqa.validation.report import CheckResult, SuiteReport, _empty_failures
+from dataqa.validation.report import CHECK_INDEX, CheckResult, SuiteReport, _empty_failures
 from dataqa.validation.suite_spec import CheckSpec, Suite
 
 Outcome = Literal["passed", "failed", "warning", "error"]
@@ -100,8 +100,8 @@ def run_suites(
         Keep at most this many failing rows per check in the report (``None``: all). Counts are
         always exact.
     failures_path:
-        Also write every failing row of every check there, as Parquet (``row_id, suite_file,
-        check, column, failure_case``).
+        Also write every failing row of every check there, as Parquet (the failure table,
+        ``validation.report.FAILURE_COLUMNS``).
 
     Raises
     ------
@@ -153,14 +153,13 @@ def run_suites(
                 part = part.head(max_failures_per_check)
             res.failing_row_ids = part[ROW_ID].to_list()
             failure_parts.append(part.select(
-                pl.lit(c.spec.suite_file).alias("suite_file"), pl.lit(c.spec.display).alias("check"),
-                pl.lit(",".join(c.spec.columns)).alias("column"), ROW_ID,
-                pl.col("failure_case").cast(pl.String), pl.lit(c.index, pl.Int64).alias("check_index")))
+                ROW_ID, pl.lit(c.spec.suite_file).alias("suite_file"), pl.lit(c.spec.display).alias("check"),
+                pl.lit(",".join(c.spec.columns)).alias("column"), pl.col("failure_case").cast(pl.String),
+                pl.lit(c.index, pl.Int64).alias(CHECK_INDEX)))
         results[c.index] = res
 
     failures = (pl.concat(failure_parts, how="vertical_relaxed") if failure_parts
-                else _empty_failures(backend.row_id_dtype()).with_columns(
-                    pl.lit(0, pl.Int64).alias("check_index")).clear())
+                else _empty_failures(backend.row_id_dtype()))
     notes = [n for suite in suites for n in suite.notes]
     return SuiteReport(dataset=backend.path, id_column=backend.id_column,
                        checks=[results[i] for i in range(len(specs))], failures=failures,

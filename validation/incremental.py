@@ -35,10 +35,10 @@ from dataqa.io import Dataset
 from dataqa.validation.backends.base import Compiled
 from dataqa.validation.backends.polars import PolarsBackend
 from dataqa.validation.backends.polars.query import needs_whole_column
-from dataqa.validation.compare import CHECK_INDEX, Baseline, check_keys, compare_reports, failing_rows
+from dataqa.validation.compare import Baseline, check_keys, compare_reports, failing_rows
 from dataqa.validation.engine import compile_check, result, run_suites
 from dataqa.validation.plugins import load_plugins
-from dataqa.validation.report import CheckResult, SuiteReport
+from dataqa.validation.report import CHECK_INDEX, FAILURE_COLUMNS, CheckResult, SuiteReport
 from dataqa.validation.report_store import ReportStore
 from dataqa.validation.suite_spec import CheckSpec, Suite
 from dataqa.validation.suites import load_suite
@@ -95,7 +95,7 @@ def check_version_incremental(
 
     Falls back to a full check (with a note) when no earlier version has a report of the same
     checks. The report is stored with the version unless ``save=False``; every failing row is
-    also written to ``failures_path`` when given (the ``--failures`` columns plus ``check_index``).
+    also written to ``failures_path`` when given (the failure table, ``FAILURE_COLUMNS``).
     """
     reports = reports or report_store_for(store)
     rec = store.resolve(ref)
@@ -214,14 +214,14 @@ def _merge(dataset: Dataset, suites: Sequence[Suite], prev: SuiteReport, prev_fa
                          "check": [s.display for s in specs], "column": [",".join(s.columns) for s in specs]},
                         schema_overrides={CHECK_INDEX: pl.Int64})
     failing = pl.concat(parts).sort(CHECK_INDEX, ROW_ID).join(meta, on=CHECK_INDEX, maintain_order="left")
-    failing.select(ROW_ID, "suite_file", "check", "column", "failure_case", CHECK_INDEX).sink_parquet(
+    failing.select(FAILURE_COLUMNS).sink_parquet(
         every, engine="streaming")
     shown = pl.scan_parquet(every).group_by(CHECK_INDEX, maintain_order=True).head(
         max_failures if max_failures is not None else 2**31).collect(engine="streaming")
     for i, c in enumerate(checks):
         if c.outcome in ("failed", "warning") or (c.unexpected_count or 0) > 0:
             c.failing_row_ids = shown.filter(pl.col(CHECK_INDEX) == i)[ROW_ID].to_list()
-    failures = shown.select("suite_file", "check", "column", ROW_ID, "failure_case", CHECK_INDEX)
+    failures = shown.select(FAILURE_COLUMNS)
     notes = list(prev.notes) + [f"incremental: re-validated {ids.len()} touched rows since {prev_id}; "
                                 f"{sum(untouched)} checks reused, {sum(1 for i in range(len(specs)) if rowwise[i] and not untouched[i])} "
                                 f"updated, {len(redo)} recomputed"]

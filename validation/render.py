@@ -18,10 +18,7 @@ _ICON = {"passed": "PASS", "failed": "FAIL", "warning": "WARN", "error": "ERROR"
 
 
 def _failing_preview(report: SuiteReport, index: int, n: int) -> pl.DataFrame:
-    f = report.failures
-    if not f.height or "check_index" not in f.columns:
-        return f.head(0)
-    return f.filter(pl.col("check_index") == index).head(n)
+    return report.failures_of(index).head(n)
 
 
 def _counts(c: CheckResult) -> str:

@@ -18,8 +18,11 @@ from dataqa.validation.compare_model import ReportComparison
 
 Outcome = Literal["passed", "failed", "warning", "error"]
 
-#: Columns of the failure table (STYLE habit 2).
-FAILURE_COLUMNS = ("suite_file", "check", "column", ROW_ID, "failure_case")
+#: A check's position in ``SuiteReport.checks``: what ties a failing row to its check.
+CHECK_INDEX = "check_index"
+#: The failure table (STYLE habit 2), one row per failing row and check: the report's
+#: ``failures``, the ``--failures`` Parquet file of every backend and a stored report's file.
+FAILURE_COLUMNS = (ROW_ID, "suite_file", "check", "column", "failure_case", CHECK_INDEX)
 
 REPORT_FORMAT_VERSION = 1
 
@@ -75,14 +78,15 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
 
 
+def failure_schema(id_dtype: pl.DataType | None = None) -> dict[str, pl.DataType]:
+    """The types of ``FAILURE_COLUMNS``: row ids are Int64 unless the dataset's ``id_dtype`` says otherwise."""
+    types = {ROW_ID: pl.Int64() if id_dtype is None else id_dtype, CHECK_INDEX: pl.Int64()}
+    return {c: types.get(c, pl.String()) for c in FAILURE_COLUMNS}
+
+
 def _empty_failures(id_dtype: pl.DataType | None = None) -> pl.DataFrame:
-    """An empty failures frame; row ids are Int64 unless the backend's `id_dtype` says otherwise."""
-    if id_dtype is None:
-        id_dtype = pl.Int64()
-    return pl.DataFrame(
-        schema={"suite_file": pl.String, "check": pl.String, "column": pl.String,
-                ROW_ID: id_dtype, "failure_case": pl.String}
-    )
+    """An empty failure table."""
+    return pl.DataFrame(schema=failure_schema(id_dtype))
 
 
 @dataclass
@@ -160,7 +164,7 @@ class SuiteReport:
         failing_rows, failing_percent, detail`` (what the CLI and the app show)."""
         return pl.DataFrame(
             {
-                "check_index": list(range(len(self.checks))),
+                CHECK_INDEX: list(range(len(self.checks))),
                 "outcome": [c.outcome for c in self.checks],
                 "check": [c.label for c in self.checks],
                 "suite": [c.suite_file.replace("\\", "/").rsplit("/", 1)[-1] for c in self.checks],
@@ -170,15 +174,15 @@ class SuiteReport:
                 "detail": [c.message or c.note or ("" if c.observed_value is None else f"observed {c.observed_value}")
                            for c in self.checks],
             },
-            schema_overrides={"check_index": pl.Int64, "failing_rows": pl.Int64, "failing_percent": pl.Float64},
+            schema_overrides={CHECK_INDEX: pl.Int64, "failing_rows": pl.Int64, "failing_percent": pl.Float64},
         )
 
     def failures_of(self, index: int) -> pl.DataFrame:
         """The failure-table rows of check number ``index`` (``to_frame()``'s ``check_index``)."""
         f = self.failures
-        if not f.height or "check_index" not in f.columns:
-            return f.head(0).drop("check_index", strict=False)
-        return f.filter(pl.col("check_index") == index).drop("check_index")
+        if not f.height or CHECK_INDEX not in f.columns:
+            return f.head(0).drop(CHECK_INDEX, strict=False)
+        return f.filter(pl.col(CHECK_INDEX) == index).drop(CHECK_INDEX)
 
     def extend(self, results: list[CheckResult], failures: pl.DataFrame | None = None) -> None:
         """Add checks computed elsewhere (drift, baseline regression) to this report."""
@@ -186,20 +190,20 @@ class SuiteReport:
         self.checks.extend(results)
         if failures is not None and failures.height:
             # incoming `check_index` counts from 0 within `results`: shift it past our checks
-            if "check_index" in failures.columns:
-                failures = failures.with_columns(pl.col("check_index").cast(pl.Int64) + offset)
+            if CHECK_INDEX in failures.columns:
+                failures = failures.with_columns(pl.col(CHECK_INDEX).cast(pl.Int64) + offset)
             self.failures = pl.concat([self.failures, failures], how="vertical_relaxed")
 
     # --- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (see README, "Report JSON")."""
         by_check: dict[int, list[dict[str, Any]]] = {}
-        if self.failures.height and "check_index" in self.failures.columns:
+        if self.failures.height and CHECK_INDEX in self.failures.columns:
             # failures are attached to checks by position in `checks` via `check_index`;
             # grouped in polars so a report with many failing rows costs one pass, not a row loop
-            grouped = self.failures.group_by("check_index", maintain_order=True).agg(
+            grouped = self.failures.group_by(CHECK_INDEX, maintain_order=True).agg(
                 pl.struct(pl.col(ROW_ID), pl.col("failure_case").alias("value")).alias("rows"))
-            by_check = dict(zip(grouped["check_index"].to_list(), grouped["rows"].to_list()))
+            by_check = dict(zip(grouped[CHECK_INDEX].to_list(), grouped["rows"].to_list()))
         checks = []
         for i, c in enumerate(self.checks):
             # shallow copies, not dataclasses.asdict: its deep copy of every failing row id cost
@@ -235,13 +239,13 @@ class SuiteReport:
             checks.append(CheckResult(**{k: v for k, v in d.items() if k in fields_}))
             col = ",".join(d["columns"])
             for f in d.get("failures", []):
-                rows.append({"suite_file": d["suite_file"], "check": d["label"], "column": col,
-                             ROW_ID: f[ROW_ID], "failure_case": f["value"], "check_index": i})
+                rows.append({ROW_ID: f[ROW_ID], "suite_file": d["suite_file"], "check": d["label"],
+                             "column": col, "failure_case": f["value"], CHECK_INDEX: i})
         # every row inferred (not just the first 100: a check whose first values are null is common)
         failures = (pl.DataFrame(rows, infer_schema_length=None, schema_overrides={"failure_case": pl.String})
                     if rows else _empty_failures())
         if rows:
-            failures = failures.with_columns(pl.col("check_index").cast(pl.Int64),
+            failures = failures.with_columns(pl.col(CHECK_INDEX).cast(pl.Int64),
                                              pl.col("failure_case").cast(pl.String))
         return cls(dataset=data["dataset"], id_column=data.get("id_column"), checks=checks,
                    failures=failures, row_count=data.get("row_count"),

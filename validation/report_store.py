@@ -9,7 +9,7 @@ Files per version::
 
     <version>.json                      the JSON report, with "failures_file" and "store" (no
                                         failing rows: the Parquet file holds them all)
-    <version>.<token>.failures.parquet  every failing row: check_index, row_id, failure_case
+    <version>.<token>.failures.parquet  every failing row (the failure table, ``FAILURE_COLUMNS``)
 
 The Parquet file is written first under a fresh name, then the JSON is replaced atomically (the
 commit point), then the previous failures file is removed: a crash leaves the previous report
@@ -26,10 +26,9 @@ from pathlib import Path
 
 import polars as pl
 
-from dataqa.columns import ROW_ID
 from dataqa.errors import BaselineError
 from dataqa.validation.compare import Baseline, baseline_from_data, failing_rows, load_report
-from dataqa.validation.report import SuiteReport
+from dataqa.validation.report import FAILURE_COLUMNS, SuiteReport
 
 
 def _fsync_dir(path: Path) -> None:
@@ -75,8 +74,7 @@ class ReportStore:
         # the Parquet file holds every failing row of every check (a failures file misses the
         # rows of checks added after the run, such as drift: they come from the report's table)
         src = failing_rows(report, failures, values=True) if failures is not None else report.failures.lazy()
-        cols = [c for c in ("check_index", "suite_file", "check", ROW_ID, "failure_case")
-                if c in src.collect_schema().names()]
+        cols = [c for c in FAILURE_COLUMNS if c in src.collect_schema().names()]
         tmp = self.path / f".{name}.tmp"
         tmp_json = self.path / f".{version}.{secrets.token_hex(4)}.json.tmp"
         try:

@@ -149,7 +149,7 @@ def test_whole_report_equals_polars_on_sample_data(spark: Any, tmp_path: Path) -
     assert ([(c.unexpected_count, c.failing_row_ids) for c in spark_report.checks]
             == [(c.unexpected_count, c.failing_row_ids) for c in polars_report.checks])
     written = pl.read_parquet(out / "*.parquet")
-    assert written.columns == ["row_id", "suite_file", "check", "column", "failure_case"]
+    assert written.columns == ["row_id", "suite_file", "check", "column", "failure_case", "check_index"]
     assert written.height == sum(c.unexpected_count or 0 for c in polars_report.checks
                                  if c.outcome in ("failed", "warning") and c.failing_row_ids)
 

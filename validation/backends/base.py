@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 #: Engine kwargs a check implementation still receives when its signature names them.
 PASSED_THROUGH = ("mostly", "row_condition", "condition_parser")
-#: Columns of the failing-rows table written by ``--failures`` (one row per failing row and check).
-FAILURE_COLUMNS = ("row_id", "suite_file", "check", "column", "failure_case")
 
 
 @dataclass(eq=False)
@@ -107,7 +105,7 @@ class Backend(Protocol):
         """Evaluate every check together; ``(row count, per-check answers by index)``.
 
         With ``failures_path`` every failing row of every check is also written there as Parquet
-        (columns ``FAILURE_COLUMNS``).
+        (the failure table, ``validation.report.FAILURE_COLUMNS``).
         """
         ...
 

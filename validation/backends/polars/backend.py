@@ -16,11 +16,12 @@ from typing import Any, Callable, Sequence
 import polars as pl
 
 from dataqa.io import Dataset, collect, collect_all
-from dataqa.validation.backends.base import FAILURE_COLUMNS, Compiled, Evaluated, check_kwargs, compile_with
+from dataqa.validation.backends.base import Compiled, Evaluated, check_kwargs, compile_with
 from dataqa.validation.backends.polars import checks as _checks  # noqa: F401  (registers the implementations)
 from dataqa.validation.backends.polars.query import build_queries, default_value, probe_check, run_queries
 from dataqa.validation.backends.polars.spill import BUCKET_ROWS, bucket_count, first_rows, flag_counts, sink_group
 from dataqa.validation.registry import IDX, N_ROWS, POLARS, ROW_ID, CheckDef
+from dataqa.validation.report import CHECK_INDEX, failure_schema
 from dataqa.validation.suite_spec import CheckSpec
 
 #: Datasets with at least this many rows spill their failing rows to disk (``spill.py``).
@@ -182,8 +183,8 @@ def _failing(frame: pl.LazyFrame, c: Compiled) -> pl.LazyFrame:
 def write_failures(path: str, compiled: Sequence[Compiled], answers: dict[int, Evaluated],
                    failing: dict[int, pl.LazyFrame], id_dtype: pl.DataType) -> None:
     """Every failing row of every check (``failing``: lazy, over spilled files on large data),
-    streamed to Parquet with the columns ``FAILURE_COLUMNS`` (written to a temporary name and
-    renamed: a reader never sees half a file)."""
+    streamed to Parquet as the failure table (``validation.report.FAILURE_COLUMNS``; written to a
+    temporary name and renamed: a reader never sees half a file)."""
     parts = []
     for c in compiled:
         ev = answers.get(c.index)
@@ -196,9 +197,8 @@ def write_failures(path: str, compiled: Sequence[Compiled], answers: dict[int, E
         parts.append(failing[c.index].select(
             pl.col(ROW_ID), pl.lit(c.spec.suite_file).alias("suite_file"),
             pl.lit(c.spec.display).alias("check"), pl.lit(",".join(c.spec.columns)).alias("column"),
-            pl.col("failure_case").cast(pl.String)))
-    table = (pl.concat(parts, how="vertical_relaxed") if parts else
-             pl.LazyFrame(schema={ROW_ID: id_dtype, **{k: pl.String for k in FAILURE_COLUMNS[1:]}}))
+            pl.col("failure_case").cast(pl.String), pl.lit(c.index, pl.Int64).alias(CHECK_INDEX)))
+    table = (pl.concat(parts, how="vertical_relaxed") if parts else pl.LazyFrame(schema=failure_schema(id_dtype)))
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")

@@ -27,13 +27,14 @@ import polars as pl
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from dataqa.validation.backends.base import FAILURE_COLUMNS, Compiled, Evaluated, check_kwargs, compile_with
+from dataqa.validation.backends.base import Compiled, Evaluated, check_kwargs, compile_with
 from dataqa.validation.backends.spark import checks as _checks  # noqa: F401  (registers the implementations)
 from dataqa.validation.backends.spark.checks.common import col
 from dataqa.validation.backends.spark.checks.implement import SPARK
 from dataqa.validation.backends.spark.checks.pandera import polars_dtype
 from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors, spark_message
 from dataqa.validation.registry import IDX, N_ROWS, ROW_ID, CheckDef
+from dataqa.validation.report import CHECK_INDEX, failure_schema
 from dataqa.validation.suite_spec import CheckSpec
 
 _KEY, _VALUE, _RANK = "__dataqa_check__", "__dataqa_value__", "__dataqa_rank__"
@@ -162,7 +163,7 @@ class SparkBackend:
             F.col(ROW_ID), lookup({c.index: c.spec.suite_file for c in checks}).alias("suite_file"),
             lookup({c.index: c.spec.display for c in checks}).alias("check"),
             lookup({c.index: ",".join(c.spec.columns) for c in checks}).alias("column"),
-            F.col(_VALUE).alias("failure_case"))
+            F.col(_VALUE).alias("failure_case"), F.col(_KEY).cast("long").alias(CHECK_INDEX))
         with spark_errors(self.path):
             table.write.mode("overwrite").parquet(path)
         local = Path(path)
@@ -278,7 +279,7 @@ def _value(c: Compiled) -> Column:
 def _empty_failures_file(path: str, id_dtype: pl.DataType) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    pl.DataFrame(schema={ROW_ID: id_dtype, **{k: pl.String for k in FAILURE_COLUMNS[1:]}}).write_parquet(target)
+    pl.DataFrame(schema=failure_schema(id_dtype)).write_parquet(target)
 
 
 __all__ = ["SparkBackend"]
