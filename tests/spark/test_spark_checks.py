@@ -222,6 +222,8 @@ def test_cli_engine_spark_same_exit_codes_and_errors(spark: Any, tmp_path: Path)
     on_spark = _shared_session_args()
     polars_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json"])
     spark_run = runner.invoke(app, ["check", DATA, "--suite", str(suite), "--format", "json", *on_spark])
+    for run in (polars_run, spark_run):  # exit code 1 is also what an uncaught exception gives
+        assert run.exception is None or isinstance(run.exception, SystemExit), repr(run.exception)
     assert spark_run.exit_code == polars_run.exit_code == 1
     a, b = json.loads(spark_run.stdout), json.loads(polars_run.stdout)
     assert [(c["outcome"], c.get("unexpected_count")) for c in a["checks"]] == [

@@ -10,6 +10,12 @@ For all checks of all suites together::
               -> first N per check by position (a window), collected; with ``failures_path``,
                  all of them written as Parquet by the executors
 
+Without ``failures_path``, jobs 1 and 2 are one job: the aggregates of job 1 are observed
+(``DataFrame.observe``) on ``work`` as every row flows into job 2's filter, so the table is read
+once; the rows of checks that pass as a whole (an aggregate check with row flags) are dropped on
+the driver. Aggregates ``observe`` cannot compute (``count_distinct``) and run-time failures fall
+back to the two jobs, which isolate a failing check.
+
 Counts are exact and come from job 1; the table is never collected to the driver. On Spark,
 ``failures_path`` is a directory of Parquet files (one per partition), readable as one table. Checks that
 compare a row with others (duplicates, order) are window functions inside the same plan. A
@@ -24,7 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import polars as pl
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from dataqa.validation.backends.base import Compiled, Evaluated, check_kwargs, compile_with
@@ -84,7 +90,8 @@ class SparkBackend:
                 ok.append(c)
             except Exception as exc:
                 out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
-        scalars = self._aggregate(base, ok, out)
+        one_pass = self._one_pass(base, ok, max_failures) if failures_path is None else None
+        scalars = one_pass[0] if one_pass is not None else self._aggregate(base, ok, out)
         row_count = int(scalars[N_ROWS])
         ok = [c for c in ok if c.index not in out]
         for c in ok:
@@ -92,7 +99,8 @@ class SparkBackend:
         failing = [c for c in ok if c.has_flag and (out[c.index].unexpected or 0) > 0
                    and not (c.agg is not None and _agg_passes(c, out[c.index]))]
         if failing:
-            frames = self._failing_rows(base, failing, max_failures, failures_path)
+            frames = one_pass[1] if one_pass is not None else self._failing_rows(
+                base, failing, max_failures, failures_path)
             for c in failing:
                 out[c.index].failing = frames.get(c.index)
         elif failures_path is not None:
@@ -129,19 +137,50 @@ class SparkBackend:
         assert row is not None
         return row.asDict()
 
+    def _one_pass(self, base: DataFrame, checks: list[Compiled],
+                  max_failures: int | None) -> tuple[dict[str, Any], dict[int, pl.DataFrame]] | None:
+        """Jobs 1 and 2 as one job: the aggregates observed on the way into the failing-rows filter.
+
+        ``None`` when that cannot be planned or fails at run time: the caller runs the two jobs.
+        """
+        flagged = [c for c in checks if c.has_flag]
+        if not flagged:
+            return None
+        metrics = Observation()  # a fresh name: observations are matched by name
+        try:
+            work = base.select("*", *_flag_columns(checks)).observe(
+                metrics, F.count(F.lit(1)).alias(N_ROWS), *_agg_columns(checks))
+            frames = self._collect_failing(work, flagged, max_failures)
+            return metrics.get, frames
+        except Exception:  # the two jobs re-raise read errors and isolate a failing check
+            return None
+
     def _failing_rows(self, base: DataFrame, checks: list[Compiled], max_failures: int | None,
                       failures_path: str | None) -> dict[int, pl.DataFrame]:
         """Job 2: the failing rows, one row per (row, check); the first ``max_failures`` per check
         collected, all of them written to ``failures_path``."""
         work = base.select("*", *_flag_columns(checks))
+        long = self._long(work, checks)
+        if failures_path is not None:
+            self._write_failures(long, checks, failures_path)
+        return self._collect(long, max_failures)
+
+    def _collect_failing(self, work: DataFrame, checks: list[Compiled],
+                         max_failures: int | None) -> dict[int, pl.DataFrame]:
+        return self._collect(self._long(work, checks), max_failures)
+
+    def _long(self, work: DataFrame, checks: list[Compiled]) -> DataFrame:
+        """One row per (failing row, check): row id, position, check index, value as text."""
         entries = [F.when(F.col(c.flag_column), F.struct(F.lit(c.index).alias("k"), _value(c).alias("v")))
                    for c in checks]
         long = (work.where(_any([F.col(c.flag_column) for c in checks]))
                 .select(ROW_ID, IDX, F.explode(F.array(*entries)).alias("f"))
                 .where(F.col("f").isNotNull())
                 .select(ROW_ID, IDX, F.col("f.k").alias(_KEY), F.col("f.v").alias(_VALUE)))
-        if failures_path is not None:
-            self._write_failures(long, checks, failures_path)
+        return long
+
+    def _collect(self, long: DataFrame, max_failures: int | None) -> dict[int, pl.DataFrame]:
+        """The first ``max_failures`` rows per check by position (all with ``None``), to the driver."""
         if max_failures is not None:
             rank = F.row_number().over(Window.partitionBy(_KEY).orderBy(IDX))
             long = long.select("*", rank.alias(_RANK)).where(F.col(_RANK) <= max_failures)
