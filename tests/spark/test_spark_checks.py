@@ -87,6 +87,32 @@ def test_gx_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
     gxc._assert_matches_gx(case, run_spark(spark, suite, df).checks[0])
 
 
+@pytest.mark.parametrize("case", gxc._error_params())
+def test_gx_error_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
+    """The cases where GX 1.24.1 raises (``test_gx_error_case`` on polars), on Spark: the suite
+    entry is rejected or the check's outcome is ``error``, never a pass or a fail."""
+    if case is None:
+        gxc._definitions_missing()
+    etype = case["expectation_type"]
+    if not gxc._native(etype):
+        pytest.skip(f"{etype} is not native in dataqa (it runs through the GX fallback)")
+    kwargs = case["test"]["in"]
+    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
+    try:
+        df = build_frame(case, [] if table_level else gxc._needed_columns(kwargs) or ["?"])
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars: {exc}")
+    reason = _spark_skip(df)
+    if reason:
+        pytest.skip(reason)
+    try:
+        suite = parse_gx_suite({"expectations": [{"type": etype, "kwargs": kwargs}]}, "conformance.json")
+    except SuiteFileError:
+        return
+    result = run_spark(spark, suite, df).checks[0]
+    assert result.outcome == "error", f"{result.outcome}: GX raises here"
+
+
 #: Cases where Spark's answer differs from GX on pandas, and why (kept visible as xfail).
 SPARK_DIFFERS = {
     "expect_column_stdev_to_be_between/0/3:positive_test__exact_min_and_max":
