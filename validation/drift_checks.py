@@ -56,14 +56,27 @@ def drift_results(
         The reference cannot be read.
     """
     ref = reference if isinstance(reference, Profile) else load_reference(reference)
-    ref_name = str(reference) if not isinstance(reference, Profile) else reference.source
     cur = profile(dataset, reference=ref)
+    report, results = compare_as_checks(cur, ref, reference_name(reference),
+                                        label_column=label_column, config=config)
+    _attach_unseen_rows(dataset, report, results)
+    return results, None
+
+
+def reference_name(reference: str | Path | Profile) -> str:
+    """How the drift checks name their reference: the path given, or the profile's source."""
+    return reference.source if isinstance(reference, Profile) else str(reference)
+
+
+def compare_as_checks(cur: Profile, ref: Profile, ref_name: str, *, label_column: str | None,
+                      config: DriftConfig | None) -> tuple[DriftReport, list[CheckResult]]:
+    """The drift report of ``cur`` against ``ref`` and its check rows, whichever engine profiled
+    ``cur``; the report's notes go on the first row."""
     report = compare(cur, ref, label_column=label_column, config=config)
     results = [to_check_result(r, ref_name, cur.rows) for r in report.results]
     if report.notes and results:
         results[0].note = "; ".join(report.notes)
-    _attach_unseen_rows(dataset, report, results)
-    return results, None
+    return report, results
 
 
 def to_check_result(r: DriftResult, reference: str, rows: int) -> CheckResult:

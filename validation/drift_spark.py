@@ -13,7 +13,6 @@ from typing import Any, Mapping
 import pyspark.sql.functions as F
 
 from dataqa.columns import ROW_ID
-from dataqa.config import load_config
 from dataqa.validation.backends.spark.profile import profile_spark
 from dataqa.validation.backends.spark.reader import (
     POSITION_COLUMN,
@@ -22,8 +21,8 @@ from dataqa.validation.backends.spark.reader import (
     spark_errors,
 )
 from dataqa.validation.backends.spark.session import get_spark
-from dataqa.validation.drift import DriftConfig, DriftReport, compare
-from dataqa.validation.drift_checks import MAX_ROW_IDS, to_check_result
+from dataqa.validation.drift import DriftConfig, DriftReport
+from dataqa.validation.drift_checks import MAX_ROW_IDS, compare_as_checks, reference_name
 from dataqa.validation.profile import load_reference
 from dataqa.validation.profile_model import Profile
 from dataqa.validation.report import CheckResult
@@ -48,15 +47,9 @@ def spark_drift_results(
         The reference or the data cannot be read.
     """
     ref = reference if isinstance(reference, Profile) else load_reference(reference)
-    if label_column is None:
-        label_column = load_config().dataset.label_column
-    ref_name = reference.source if isinstance(reference, Profile) else str(reference)
-    spark = dataset.df.sparkSession
-    cur = profile_spark(dataset, spark=spark, reference=ref)
-    report = compare(cur, ref, label_column=label_column, config=config)
-    results = [to_check_result(r, ref_name, cur.rows) for r in report.results]
-    if report.notes and results:
-        results[0].note = "; ".join(report.notes)
+    cur = profile_spark(dataset, spark=dataset.df.sparkSession, reference=ref)
+    report, results = compare_as_checks(cur, ref, reference_name(reference),
+                                        label_column=label_column, config=config)
     _attach_unseen_rows(dataset, report, results)
     return results, None
 
