@@ -289,7 +289,7 @@ def run_engine(engine: str, path: str, python: str = sys.executable) -> dict[str
 def table(rows: list[dict[str, Any]], n_rows: int) -> str:
     by = {r["engine"]: r for r in rows if "status" not in r}
     b = by.get("b")
-    lines = [f"rows: {n_rows:,} (Spark {MASTER}), load average before/after: see below", "",
+    lines = [f"rows: {n_rows:,} (Spark {MASTER})", "",
              "| engine | wall s | CPU s (driver+executors) | peak RSS MB | wall / (b) | CPU / (b) |",
              "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
