@@ -2,7 +2,8 @@
 
 Every statistic is one polars aggregate computed in the engine's shared query; the pure
 ``evaluate`` functions then apply GX's comparison rules (null/NaN statistic fails, string bounds
-on datetime statistics are parsed with dateutil, quantiles compare with ``rtol=1e-4``).
+on datetime statistics are parsed with dateutil, quantiles compare with ``rtol=1e-4``). The
+evaluators both engines share are in ``validation/checks/evaluators``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 
 from dataqa.validation.backends.polars.checks.gx_column_map import in_set_expr
-from dataqa.validation.backends.polars.checks.gx_util import between_evaluator
 from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.checks import evaluators
+from dataqa.validation.checks.evaluators import as_set, between_evaluator, sorted_values
 from dataqa.validation.registry import AggResult
 
 
@@ -49,15 +51,8 @@ def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
                       strict_min: bool = False, strict_max: bool = False) -> AggResult:
     """Distinct non-null values / non-null values (0 for an all-null column, as in GX)."""
     col = pl.col(column)
-    inner = between_evaluator("p", min_value, max_value, strict_min, strict_max)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        nonnull = values["nonnull"]
-        p = values["distinct"] / nonnull if nonnull else 0.0
-        return inner({"p": p})
-
     return AggResult(exprs={"distinct": col.drop_nulls().n_unique(), "nonnull": col.count()},
-                     evaluate=evaluate)
+                     evaluate=evaluators.proportion_unique(min_value, max_value, strict_min, strict_max))
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -103,59 +98,27 @@ def _distinct(column: str) -> pl.Expr:
     return pl.col(column).drop_nulls().unique().implode()
 
 
-def _as_set(values: Sequence[Any] | None) -> set[Any]:
-    return set(values or [])
-
-
-def _sorted(values: Sequence[Any] | set[Any]) -> list[Any]:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=str)
-
-
 @polars_check("expect_column_distinct_values_to_be_in_set")
 def distinct_in_set(column: str, value_set: Sequence[Any] | None,
                     schema: pl.Schema | None = None) -> AggResult:
     """Every distinct non-null value is in ``value_set``; offending rows are reported."""
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        extra = _as_set(values["distinct"]) - expected
-        return not extra, {"distinct_values": _sorted(_as_set(values["distinct"])),
-                           "not_in_set": _sorted(extra)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
-                     unexpected=in_set_expr(column, list(expected), schema).not_())
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluators.distinct_in_set(value_set),
+                     unexpected=in_set_expr(column, list(as_set(value_set)), schema).not_())
 
 
 @polars_check("expect_column_distinct_values_to_contain_set")
 def distinct_contain_set(column: str, value_set: Sequence[Any] | None) -> AggResult:
     """Every member of ``value_set`` occurs in the column."""
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        missing = expected - _as_set(values["distinct"])
-        return not missing, {"distinct_values": _sorted(_as_set(values["distinct"])),
-                             "missing": _sorted(missing)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate)
+    return AggResult(exprs={"distinct": _distinct(column)},
+                     evaluate=evaluators.distinct_contain_set(value_set))
 
 
 @polars_check("expect_column_distinct_values_to_equal_set")
 def distinct_equal_set(column: str, value_set: Sequence[Any] | None,
                        schema: pl.Schema | None = None) -> AggResult:
     """The distinct non-null values are exactly ``value_set``."""
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        got = _as_set(values["distinct"])
-        return got == expected, {"distinct_values": _sorted(got),
-                                 "not_in_set": _sorted(got - expected),
-                                 "missing": _sorted(expected - got)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
-                     unexpected=in_set_expr(column, list(expected), schema).not_())
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluators.distinct_equal_set(value_set),
+                     unexpected=in_set_expr(column, list(as_set(value_set)), schema).not_())
 
 
 @polars_check("expect_column_most_common_value_to_be_in_set")
@@ -163,12 +126,12 @@ def most_common_in_set(column: str, value_set: Sequence[Any] | None,
                        ties_okay: bool | None = None) -> AggResult:
     """The mode (nulls ignored) is in ``value_set``. A tie for the mode fails unless
     ``ties_okay``, in which case one tied mode in the set is enough (as in GX)."""
-    expected = _as_set(value_set)
+    expected = as_set(value_set)
 
     def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
         modes = list(values["modes"] or [])
         hits = len(expected.intersection(modes))
         ok = hits > 0 if ties_okay else (len(modes) == 1 and hits == 1)
-        return ok, _sorted(modes)
+        return ok, sorted_values(modes)
 
     return AggResult(exprs={"modes": pl.col(column).drop_nulls().mode().implode()}, evaluate=evaluate)

@@ -7,8 +7,6 @@ Parseability checks without a polars equivalent also run over unique values only
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 from functools import lru_cache
 from typing import Sequence
@@ -17,6 +15,8 @@ import polars as pl
 
 from dataqa.validation.backends.polars.checks.gx_util import python_predicate
 from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.checks.arguments import strftime_format as _validate_format
+from dataqa.validation.checks.evaluators import dateutil_parses, is_json, strptime_parses
 from dataqa.validation.registry import MapResult
 
 
@@ -83,41 +83,22 @@ def _require_string(column: str, schema: pl.Schema | None, name: str) -> None:
                         f"{dtype}: check the column before converting it from string format")
 
 
-def _is_json(value: str) -> bool:
-    try:
-        json.loads(value)
-        return True
-    except ValueError:
-        return False
-
-
 @polars_check("expect_column_values_to_be_json_parseable")
 def json_parseable(column: str, schema: pl.Schema | None = None) -> MapResult:
     """Each value is a string that parses with ``json.loads`` (GX: a non-string value fails)."""
     dtype = schema.get(column) if schema is not None else None
     if dtype is not None and not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null)):
         return MapResult(valid=pl.lit(False))
-    return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), _is_json))
+    return MapResult(valid=python_predicate(pl.col(column).cast(pl.String), is_json))
 
 
 @polars_check("expect_column_values_to_match_strftime_format")
 def match_strftime_format(column: str, strftime_format: str,
                           schema: pl.Schema | None = None) -> MapResult:
     """Each value parses with ``datetime.strptime(value, strftime_format)``."""
-    if not isinstance(strftime_format, str):
-        raise ValueError(f"strftime_format must be a string, got {strftime_format!r}")
-    try:  # GX: a format that cannot round-trip "now" is unusable
-        dt.datetime.strptime(dt.datetime.now().strftime(strftime_format), strftime_format)
-    except ValueError as exc:
-        raise ValueError(f"Unable to use provided strftime_format: {exc}") from None
+    _validate_format({"strftime_format": strftime_format})
     _require_string(column, schema, "expect_column_values_to_match_strftime_format")
-
-    def parses(value: str) -> bool:
-        try:
-            dt.datetime.strptime(value, strftime_format)
-            return True
-        except ValueError:
-            return False
+    parses = strptime_parses(strftime_format)
 
     def batch(s: pl.Series) -> pl.Series:
         s = s.cast(pl.String)
@@ -149,16 +130,6 @@ _FAST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d
                  "%Y-%m-%dT%H:%M:%S%.f", "%Y/%m/%d", "%Y%m%d")
 
 
-def _dateutil_parses(value: str) -> bool:
-    from dateutil.parser import parse
-
-    try:
-        parse(value)
-        return True
-    except (ValueError, OverflowError):
-        return False
-
-
 def _dateutil_batch(s: pl.Series) -> pl.Series:
     # Vectorised first: values in a common ISO-like format are parseable without Python;
     # only the remaining distinct values go through dateutil.
@@ -171,7 +142,7 @@ def _dateutil_batch(s: pl.Series) -> pl.Series:
     rest = s.filter(~fast & s.is_not_null()).unique()
     ok = fast.clone()
     if rest.len():
-        answers = pl.Series([_dateutil_parses(v) for v in rest.to_list()], dtype=pl.Boolean)
+        answers = pl.Series([dateutil_parses(v) for v in rest.to_list()], dtype=pl.Boolean)
         slow = s.replace_strict(rest, answers, default=False, return_dtype=pl.Boolean)
         ok = fast | slow
     return ok.set(s.is_null(), None)

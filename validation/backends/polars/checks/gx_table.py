@@ -10,20 +10,12 @@ from typing import Any, Mapping, Sequence
 
 import polars as pl
 
-from dataqa.validation.backends.polars.checks.gx_util import between_evaluator, value_between
 from dataqa.validation.backends.polars.checks.implement import polars_check
+from dataqa.validation.checks import evaluators
+from dataqa.validation.checks.evaluators import between_evaluator
+from dataqa.validation.checks.evaluators import constant as _constant
+from dataqa.validation.checks.evaluators import require_int as _require_int
 from dataqa.validation.registry import AggResult
-
-
-def _require_int(name: str, value: Any) -> None:
-    # GX writes its float-typed bounds as 1.0: an integral float is an integer here
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                              or (isinstance(value, float) and not value.is_integer())):
-        raise ValueError(f"{name} must be integers, got {value!r}")
-
-
-def _constant(ok: bool, observed: Any) -> AggResult:
-    return AggResult(exprs={}, evaluate=lambda _values: (ok, observed))
 
 
 @polars_check("expect_table_row_count_to_equal")
@@ -67,10 +59,7 @@ def column_count_between(schema: pl.Schema, min_value: int | None = None,
     _require_int("max_value", max_value)
     if min_value is not None and max_value is not None and min_value > max_value:
         raise ValueError("min_value cannot be greater than max_value")
-    n = len(schema)
-    if min_value is None and max_value is None:
-        return _constant(True, n)  # GX 1.24: vacuously true
-    return _constant(value_between(n, min_value, max_value, strict_min, strict_max), n)
+    return evaluators.column_count_between(len(schema), min_value, max_value, strict_min, strict_max)
 
 
 @polars_check("expect_table_columns_to_match_set")
@@ -78,25 +67,16 @@ def columns_match_set(schema: pl.Schema, column_set: Sequence[str] | None = None
                       exact_match: bool | None = True) -> AggResult:
     """The column names equal ``column_set`` (any order); with ``exact_match=False`` the set
     only has to be contained in the columns."""
-    actual = list(schema.names())
-    expected = set(column_set or ())  # GX: a null set is the empty set
-    ok = set(actual) == expected if exact_match or exact_match is None else expected <= set(actual)
-    return _constant(ok, actual)
+    return evaluators.columns_match_set(list(schema.names()), column_set, exact_match)
 
 
 @polars_check("expect_table_columns_to_match_ordered_list")
 def columns_match_ordered_list(schema: pl.Schema, column_list: Sequence[str] | None = None) -> AggResult:
     """The column names, in order, equal ``column_list``."""
-    actual = list(schema.names())
-    return _constant(column_list is None or actual == list(column_list), actual)
+    return evaluators.columns_match_ordered_list(list(schema.names()), column_list)
 
 
 @polars_check("expect_column_to_exist")
 def column_to_exist(schema: pl.Schema, column: str, column_index: int | None = None) -> AggResult:
     """``column`` is in the table (at position ``column_index`` when given)."""
-    actual = list(schema.names())
-    if column_index:  # GX treats index 0 like "no index"
-        ok = column_index < len(actual) and actual[column_index] == column
-    else:
-        ok = column in actual
-    return _constant(ok, actual)
+    return evaluators.column_exists(list(schema.names()), column, column_index)

@@ -4,15 +4,16 @@ GX semantics these helpers reproduce (GX 1.24.1 on pandas):
 
 - ``min_value``/``max_value``: a missing bound is open; ``strict_*`` makes it exclusive; both
   missing is an error.
-- a column aggregate that is null/NaN (empty or all-null column) fails a "between" check.
-- datetime aggregates compare with string bounds parsed by dateutil.
+- datetime columns compare with string bounds parsed by dateutil.
+
+The scalar side (an aggregate's value against bounds) is engine-neutral, in
+``validation/checks/evaluators``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 import polars as pl
 
@@ -54,53 +55,6 @@ def between_expr(expr: pl.Expr, min_value: Any, max_value: Any, strict_min: bool
     if max_value is not None:
         cond = cond & (expr < max_value if strict_max else expr <= max_value)
     return cond
-
-
-def _to_datetime_like(bound: Any, observed: Any) -> Any:
-    if isinstance(bound, str) and isinstance(observed, (dt.date, dt.datetime)):
-        from dateutil.parser import parse
-
-        parsed = parse(bound)
-        return parsed if isinstance(observed, dt.datetime) else parsed.date()
-    return bound
-
-
-def value_between(value: Any, min_value: Any, max_value: Any, strict_min: bool = False,
-                  strict_max: bool = False) -> bool:
-    """Scalar version of ``between_expr``; a null/NaN observed value fails (as in GX)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return False
-    lo, hi = _to_datetime_like(min_value, value), _to_datetime_like(max_value, value)
-    if isinstance(value, dt.datetime) and isinstance(lo, dt.datetime):
-        value, lo = _align_tz(value, lo)
-    if isinstance(value, dt.datetime) and isinstance(hi, dt.datetime):
-        value, hi = _align_tz(value, hi)
-    ok = True
-    if lo is not None:
-        ok = ok and (value > lo if strict_min else value >= lo)
-    if hi is not None:
-        ok = ok and (value < hi if strict_max else value <= hi)
-    return bool(ok)
-
-
-def _align_tz(a: dt.datetime, b: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    # polars returns naive datetimes for naive columns; a tz-aware bound compares in UTC
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
-    return a, b
-
-
-def between_evaluator(key: str, min_value: Any, max_value: Any, strict_min: bool = False,
-                      strict_max: bool = False) -> Callable[[Mapping[str, Any]], tuple[bool, Any]]:
-    """``AggResult.evaluate`` for "<aggregate> to be between" checks."""
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        v = values[key]
-        if min_value is None and max_value is None:
-            return True, v  # GX 1.24: an aggregate with no bounds is vacuously true
-        return value_between(v, min_value, max_value, strict_min, strict_max), v
-
-    return evaluate
 
 
 def literal_series(values: Iterable[Any], like: pl.DataType | None = None) -> pl.Series:

@@ -10,13 +10,14 @@ a report reads like pandera's. Semantics follow ``pandera/backends/polars/compon
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import polars as pl
 import polars.selectors as cs
 
 from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.backends.polars.checks.pandera_builtin import target
+from dataqa.validation.checks import evaluators
 from dataqa.validation.pandera_dtypes import dtype_matches, parse_dtype
 from dataqa.validation.registry import POLARS, AggResult, MapResult, get_check, implementation
 
@@ -118,14 +119,8 @@ def column_ordered(schema: pl.Schema, order: Sequence[str]) -> AggResult:
 def unique_values_eq(column: str, values: Sequence[Any], coerce_to: str | None = None,
                      ignore_na: bool = True) -> AggResult:
     """The set of non-null values equals ``values`` exactly."""
-    want = set(values)
-
-    def evaluate(v: Mapping[str, Any]) -> tuple[bool, Any]:
-        got = set(v["unique"] or [])
-        return got == want, sorted(got, key=str)
-
     return AggResult(exprs={"unique": target(column, coerce_to).drop_nulls().unique().implode()},
-                     evaluate=evaluate)
+                     evaluate=evaluators.unique_values_eq(values))
 
 
 @polars_check("pandera.optional_column")

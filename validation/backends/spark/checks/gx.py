@@ -10,17 +10,20 @@ order: the last non-null value before the row by position), so they stay in the 
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from dataqa.columns import ROW_ID
-from dataqa.validation.backends.polars.checks.gx_util import between_evaluator, value_between
 from dataqa.validation.backends.spark.checks.common import between, col, dtype_of, in_set
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check
+from dataqa.validation.checks import evaluators
 from dataqa.validation.checks.arguments import MULTI_IGNORE, PAIR_IGNORE
+from dataqa.validation.checks.evaluators import as_set, between_evaluator
+from dataqa.validation.checks.evaluators import constant as _constant
+from dataqa.validation.checks.evaluators import require_int as _require_int
 from dataqa.validation.registry import IDX, AggResult, MapResult
 
 
@@ -157,25 +160,8 @@ _stat("expect_column_unique_value_count_to_be_between", F.count_distinct)
 @spark_check("expect_column_proportion_of_unique_values_to_be_between")
 def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
                       strict_min: bool = False, strict_max: bool = False) -> AggResult:
-    inner = between_evaluator("p", min_value, max_value, strict_min, strict_max)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        nonnull = values["nonnull"]
-        return inner({"p": values["distinct"] / nonnull if nonnull else 0.0})
-
     return AggResult(exprs={"distinct": F.count_distinct(col(column)), "nonnull": F.count(col(column))},
-                     evaluate=evaluate)
-
-
-def _as_set(values: Sequence[Any] | None) -> set[Any]:
-    return set(values or [])
-
-
-def _sorted(values: Sequence[Any] | set[Any]) -> list[Any]:
-    try:
-        return sorted(values)
-    except TypeError:
-        return sorted(values, key=str)
+                     evaluate=evaluators.proportion_unique(min_value, max_value, strict_min, strict_max))
 
 
 def _distinct(column: str) -> Column:
@@ -185,41 +171,21 @@ def _distinct(column: str) -> Column:
 @spark_check("expect_column_distinct_values_to_be_in_set")
 def distinct_in_set(column: str, value_set: Sequence[Any] | None,
                     schema: SparkSchema | None = None) -> AggResult:
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        extra = _as_set(values["distinct"]) - expected
-        return not extra, {"distinct_values": _sorted(_as_set(values["distinct"])),
-                           "not_in_set": _sorted(extra)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
-                     unexpected=~in_set(column, list(expected), schema))
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluators.distinct_in_set(value_set),
+                     unexpected=~in_set(column, list(as_set(value_set)), schema))
 
 
 @spark_check("expect_column_distinct_values_to_contain_set")
 def distinct_contain_set(column: str, value_set: Sequence[Any] | None) -> AggResult:
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        missing = expected - _as_set(values["distinct"])
-        return not missing, {"distinct_values": _sorted(_as_set(values["distinct"])),
-                             "missing": _sorted(missing)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate)
+    return AggResult(exprs={"distinct": _distinct(column)},
+                     evaluate=evaluators.distinct_contain_set(value_set))
 
 
 @spark_check("expect_column_distinct_values_to_equal_set")
 def distinct_equal_set(column: str, value_set: Sequence[Any] | None,
                        schema: SparkSchema | None = None) -> AggResult:
-    expected = _as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        got = _as_set(values["distinct"])
-        return got == expected, {"distinct_values": _sorted(got), "not_in_set": _sorted(got - expected),
-                                 "missing": _sorted(expected - got)}
-
-    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluate,
-                     unexpected=~in_set(column, list(expected), schema))
+    return AggResult(exprs={"distinct": _distinct(column)}, evaluate=evaluators.distinct_equal_set(value_set),
+                     unexpected=~in_set(column, list(as_set(value_set)), schema))
 
 
 def _pair_eligible(a: str, b: str, ignore_row_if: str) -> Column:
@@ -309,16 +275,6 @@ def unique_within_record(column_list: Sequence[str],
     return MapResult(valid=out, eligible=_multi_eligible(cols, ignore_row_if))
 
 
-def _require_int(name: str, value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                              or (isinstance(value, float) and not value.is_integer())):
-        raise ValueError(f"{name} must be integers, got {value!r}")
-
-
-def _constant(ok: bool, observed: Any) -> AggResult:
-    return AggResult(exprs={}, evaluate=lambda _values: (ok, observed))
-
-
 @spark_check("expect_table_row_count_to_equal")
 def row_count_equal(schema: SparkSchema, value: int) -> AggResult:
     _require_int("value", value)
@@ -348,32 +304,20 @@ def column_count_equal(schema: SparkSchema, value: int) -> AggResult:
 @spark_check("expect_table_column_count_to_be_between")
 def column_count_between(schema: SparkSchema, min_value: int | None = None, max_value: int | None = None,
                          strict_min: bool = False, strict_max: bool = False) -> AggResult:
-    n = len(_names(schema))
-    if min_value is None and max_value is None:
-        return _constant(True, n)
-    return _constant(value_between(n, min_value, max_value, strict_min, strict_max), n)
+    return evaluators.column_count_between(len(_names(schema)), min_value, max_value, strict_min, strict_max)
 
 
 @spark_check("expect_table_columns_to_match_set")
 def columns_match_set(schema: SparkSchema, column_set: Sequence[str] | None = None,
                       exact_match: bool | None = True) -> AggResult:
-    actual = _names(schema)
-    expected = set(column_set or ())  # GX: a null set is the empty set
-    ok = set(actual) == expected if exact_match or exact_match is None else expected <= set(actual)
-    return _constant(ok, actual)
+    return evaluators.columns_match_set(_names(schema), column_set, exact_match)
 
 
 @spark_check("expect_table_columns_to_match_ordered_list")
 def columns_match_ordered_list(schema: SparkSchema, column_list: Sequence[str] | None = None) -> AggResult:
-    actual = _names(schema)
-    return _constant(column_list is None or actual == list(column_list), actual)
+    return evaluators.columns_match_ordered_list(_names(schema), column_list)
 
 
 @spark_check("expect_column_to_exist")
 def column_to_exist(schema: SparkSchema, column: str, column_index: int | None = None) -> AggResult:
-    actual = _names(schema)
-    if column_index:  # GX treats index 0 like "no index"
-        ok = column_index < len(actual) and actual[column_index] == column
-    else:
-        ok = column in actual
-    return _constant(ok, actual)
+    return evaluators.column_exists(_names(schema), column, column_index)

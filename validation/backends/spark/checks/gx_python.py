@@ -7,7 +7,6 @@ are mapped back (the polars implementation does the same per batch). The data st
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable
 
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the dev extras
@@ -15,10 +14,10 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from dataqa.validation.backends.polars.checks.gx_strings import _dateutil_parses, _is_json
 from dataqa.validation.backends.spark.checks.common import col, dtype_of
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check
 from dataqa.validation.checks.arguments import strftime_format as _validate_format
+from dataqa.validation.checks.evaluators import dateutil_parses, is_json, strptime_parses
 from dataqa.validation.registry import MapResult
 
 
@@ -45,25 +44,17 @@ def json_parseable(column: str, schema: SparkSchema | None = None) -> MapResult:
     dtype = dtype_of(schema, column)
     if dtype is not None and not isinstance(dtype, (T.StringType, T.NullType)):
         return MapResult(valid=F.lit(False))  # GX: a non-string value fails
-    return MapResult(valid=python_predicate(col(column).cast("string"), _is_json))
+    return MapResult(valid=python_predicate(col(column).cast("string"), is_json))
 
 
 @spark_check("expect_column_values_to_match_strftime_format")
 def match_strftime_format(column: str, strftime_format: str, schema: SparkSchema | None = None) -> MapResult:
     _validate_format({"strftime_format": strftime_format})
     _require_string(column, schema, "expect_column_values_to_match_strftime_format")
-
-    def parses(value: str) -> bool:
-        try:
-            dt.datetime.strptime(value, strftime_format)
-            return True
-        except ValueError:
-            return False
-
-    return MapResult(valid=python_predicate(col(column).cast("string"), parses))
+    return MapResult(valid=python_predicate(col(column).cast("string"), strptime_parses(strftime_format)))
 
 
 @spark_check("expect_column_values_to_be_dateutil_parseable")
 def dateutil_parseable(column: str, schema: SparkSchema | None = None) -> MapResult:
     _require_string(column, schema, "expect_column_values_to_be_dateutil_parseable")
-    return MapResult(valid=python_predicate(col(column).cast("string"), _dateutil_parses))
+    return MapResult(valid=python_predicate(col(column).cast("string"), dateutil_parses))

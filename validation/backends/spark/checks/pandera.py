@@ -11,7 +11,7 @@ schema translated to polars types.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 import polars as pl
 from pyspark.sql import Column, Window
@@ -24,6 +24,7 @@ from dataqa.validation.backends.polars import checks as _polars_checks  # noqa: 
 from dataqa.validation.backends.spark.checks.common import all_of, col, data_columns, pandera_map, row_value
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check, spark_unsupported
 from dataqa.validation.backends.spark.reader import spark_type
+from dataqa.validation.checks import evaluators
 from dataqa.validation.pandera_dtypes import parse_dtype
 from dataqa.validation.registry import IDX, POLARS, AggResult, MapResult, get_check, implementation
 
@@ -176,13 +177,8 @@ def coerce_dtype(column: str, dtype: str) -> MapResult:
 @spark_check("pandera.unique_values_eq")
 def unique_values_eq(column: str, values: Sequence[Any], coerce_to: str | None = None,
                      ignore_na: bool = True) -> AggResult:
-    want = set(values)
-
-    def evaluate(v: Mapping[str, Any]) -> tuple[bool, Any]:
-        got = set(v["unique"] or [])
-        return got == want, sorted(got, key=str)
-
-    return AggResult(exprs={"unique": F.collect_set(target(column, coerce_to))}, evaluate=evaluate)
+    return AggResult(exprs={"unique": F.collect_set(target(column, coerce_to))},
+                     evaluate=evaluators.unique_values_eq(values))
 
 
 def _schema_only(name: str) -> None:
