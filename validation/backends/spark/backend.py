@@ -35,7 +35,7 @@ from pyspark.sql import functions as F
 
 from dataqa.validation.backends.base import Compiled, Evaluated, check_kwargs, compile_with
 from dataqa.validation.backends.spark import checks as _checks  # noqa: F401  (registers the implementations)
-from dataqa.validation.backends.spark.checks.common import col
+from dataqa.validation.backends.spark.checks.common import all_of, any_of, col
 from dataqa.validation.backends.spark.checks.implement import SPARK
 from dataqa.validation.backends.spark.checks.pandera import polars_dtype
 from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors, spark_message
@@ -173,7 +173,7 @@ class SparkBackend:
         """One row per (failing row, check): row id, position, check index, value as text."""
         entries = [F.when(F.col(c.flag_column), F.struct(F.lit(c.index).alias("k"), _value(c).alias("v")))
                    for c in checks]
-        long = (work.where(_any([F.col(c.flag_column) for c in checks]))
+        long = (work.where(any_of([F.col(c.flag_column) for c in checks]))
                 .select(ROW_ID, IDX, F.explode(F.array(*entries)).alias("f"))
                 .where(F.col("f").isNotNull())
                 .select(ROW_ID, IDX, F.col("f.k").alias(_KEY), F.col("f.v").alias(_VALUE)))
@@ -228,13 +228,6 @@ class SparkBackend:
         return Evaluated(external=res, failing=part)
 
 
-def _any(flags: list[Column]) -> Column:
-    out = flags[0]
-    for f in flags[1:]:
-        out = out | f
-    return out
-
-
 def _eligible(c: Compiled) -> Column:
     assert c.map is not None
     if c.map.eligible is not None:
@@ -242,14 +235,7 @@ def _eligible(c: Compiled) -> Column:
     cols = c.spec.columns
     if not cols:
         return F.lit(True)
-    return _all([col(x).isNotNull() for x in cols])
-
-
-def _all(exprs: list[Column]) -> Column:
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = out & e
-    return out
+    return all_of([col(x).isNotNull() for x in cols])
 
 
 def _flag(c: Compiled) -> Column:

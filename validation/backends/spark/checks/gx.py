@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from dataqa.columns import ROW_ID
-from dataqa.validation.backends.spark.checks.common import between, col, dtype_of, in_set
+from dataqa.validation.backends.spark.checks.common import all_of, any_of, between, col, dtype_of, in_set
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check
 from dataqa.validation.checks import evaluators
 from dataqa.validation.checks.arguments import MULTI_IGNORE, PAIR_IGNORE
@@ -120,19 +120,13 @@ def not_match_regex(column: str, regex: str) -> MapResult:
 @spark_check("expect_column_values_to_match_regex_list")
 def match_regex_list(column: str, regex_list: Sequence[str], match_on: str = "any") -> MapResult:
     hits = [col(column).cast("string").rlike(_regex(r)) for r in regex_list]
-    out = hits[0]
-    for h in hits[1:]:
-        out = (out | h) if match_on == "any" else (out & h)
-    return MapResult(valid=out)
+    return MapResult(valid=any_of(hits) if match_on == "any" else all_of(hits))
 
 
 @spark_check("expect_column_values_to_not_match_regex_list")
 def not_match_regex_list(column: str, regex_list: Sequence[str]) -> MapResult:
     hits = [col(column).cast("string").rlike(_regex(r)) for r in regex_list]
-    out = hits[0]
-    for h in hits[1:]:
-        out = out | h
-    return MapResult(valid=~out)
+    return MapResult(valid=~any_of(hits))
 
 
 def _stat(name: str, make: Any) -> None:
@@ -201,15 +195,9 @@ def _pair_eligible(a: str, b: str, ignore_row_if: str) -> Column:
 def _multi_eligible(columns: Sequence[str], ignore_row_if: str) -> Column:
     present = [col(c).isNotNull() for c in columns]
     if ignore_row_if == "all_values_are_missing":
-        out = present[0]
-        for p in present[1:]:
-            out = out | p
-        return out
+        return any_of(present)
     if ignore_row_if == "any_value_is_missing":
-        out = present[0]
-        for p in present[1:]:
-            out = out & p
-        return out
+        return all_of(present)
     if ignore_row_if == "never":
         return F.lit(True)
     raise ValueError(f"ignore_row_if must be one of {', '.join(MULTI_IGNORE)}; got {ignore_row_if!r}")
@@ -237,10 +225,7 @@ def pair_in_set(column_A: str, column_B: str, value_pairs_set: Sequence[Sequence
         return MapResult(valid=F.lit(True), eligible=eligible)
     pairs = [tuple(p) for p in value_pairs_set]
     conds = [col(column_A).eqNullSafe(F.lit(a)) & col(column_B).eqNullSafe(F.lit(b)) for a, b in pairs]
-    out = conds[0] if conds else F.lit(False)
-    for c in conds[1:]:
-        out = out | c
-    return MapResult(valid=out, eligible=eligible)
+    return MapResult(valid=any_of(conds) if conds else F.lit(False), eligible=eligible)
 
 
 @spark_check("expect_multicolumn_sum_to_equal")
@@ -269,10 +254,8 @@ def unique_within_record(column_list: Sequence[str],
                          ignore_row_if: str = "all_values_are_missing") -> MapResult:
     cols = list(column_list)
     pairs = [~col(a).eqNullSafe(col(b)) for a, b in combinations(cols, 2)]
-    out = pairs[0] if pairs else F.lit(True)
-    for p in pairs[1:]:
-        out = out & p
-    return MapResult(valid=out, eligible=_multi_eligible(cols, ignore_row_if))
+    return MapResult(valid=all_of(pairs) if pairs else F.lit(True),
+                     eligible=_multi_eligible(cols, ignore_row_if))
 
 
 @spark_check("expect_table_row_count_to_equal")
