@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 import pyspark.sql.functions as F
 import pyspark.sql.types as T
+from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession
 
 from dataqa.validation.backends.spark.reader import (
@@ -305,13 +306,18 @@ def _count_pairs(df: DataFrame, pairs: list[Column], keep: set[str],
                  bins: dict[str, int]) -> dict[str, Any]:
     """Job 3: count every (key, value) pair in one aggregation; results in the fill format."""
     exploded = df.select(F.explode(F.array(*pairs)).alias("p")).select("p.k", "p.v").where("v IS NOT NULL")
-    counts = exploded.groupBy("k", "v").agg(F.count(F.lit(1)).alias("n"))
-    distinct = counts.groupBy("k").agg(F.count(F.lit(1)).alias("d"))
-    # collected: value counts where kept (distinct values, at most the exact limit per column),
-    # and one distinct count per other key
-    kept = counts.where(F.col("k").isin(sorted(keep))) if keep else counts.limit(0)
-    table = pl.from_arrow(kept.unionByName(
-        distinct.select("k", F.lit(None).cast("string").alias("v"), F.col("d").alias("n"))).toArrow())
+    # cached: the two branches of the union below would otherwise each explode and group the
+    # whole table (the filter on k is pushed under the grouping, so Spark cannot reuse one)
+    counts = exploded.groupBy("k", "v").agg(F.count(F.lit(1)).alias("n")).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        distinct = counts.groupBy("k").agg(F.count(F.lit(1)).alias("d"))
+        # collected: value counts where kept (distinct values, at most the exact limit per column),
+        # and one distinct count per other key
+        kept = counts.where(F.col("k").isin(sorted(keep))) if keep else counts.limit(0)
+        table = pl.from_arrow(kept.unionByName(
+            distinct.select("k", F.lit(None).cast("string").alias("v"), F.col("d").alias("n"))).toArrow())
+    finally:
+        counts.unpersist()
     assert isinstance(table, pl.DataFrame)
     out: dict[str, Any] = {}
     for (k,), part in table.partition_by("k", as_dict=True).items():
