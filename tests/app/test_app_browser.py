@@ -12,6 +12,7 @@ import re
 
 import polars as pl
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app_helpers import REPO
 from browser_helpers import (CHROMIUM, CHROMIUM_ARGS, click_button, free_port, goto_page, load_ls_fixtures,
@@ -111,7 +112,17 @@ def test_whole_loop_in_the_browser(browser, workbench):
     assert "diamonds_dirty" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert "5,012" in page.locator('[data-testid="stMetric"]').first.inner_text()
     page.get_by_text("Drift against a reference").wait_for()
-    page.get_by_text("5,012 rows · 11 columns").wait_for()  # the profile, streamed in by the worker
+    # The profile, streamed in by the worker (a spawned process: slow to start on a busy machine).
+    # A failed job shows an alert instead: fail with its text and the page's state, not a bare timeout.
+    caption = page.get_by_text("5,012 rows · 11 columns")
+    try:
+        caption.or_(page.get_by_text("The profile could not be computed")).first.wait_for(timeout=600_000)
+    except PlaywrightTimeout:
+        pass  # reported below with what the page shows
+    if not caption.is_visible():
+        screenshot(page, "failed-profile")
+        shown = page.locator('[data-testid="stMain"]').inner_text()[:2000]
+        pytest.fail(f"the streamed profile did not come: alerts {alerts(page)}; page: {shown}")
     wait_idle(page)
     page.keyboard.press("Escape")
     screenshot(page, "1-data")
