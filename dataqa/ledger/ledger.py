@@ -205,9 +205,32 @@ def _cache_load(store: VersionStore, key: str) -> tuple[NDArray[Any], int] | Non
 def _cache_save(store: VersionStore, key: str, proba: NDArray[Any], n_train: int) -> None:
     folder = store.path / "ledger_cache"
     folder.mkdir(exist_ok=True)
+    _sweep_orphaned_temps(folder)
     tmp = folder / f".{key}.{os.getpid()}.npz"
     np.savez(tmp, proba=proba, n_train=np.array(n_train))
     os.replace(tmp, folder / f"{key}.npz")  # a cache: atomic, no fsync needed
+
+
+def _sweep_orphaned_temps(folder: Path) -> None:
+    """Delete the temp files of writers that no longer run.
+
+    A cancelled ledger job is a killed process: killed between ``savez`` and ``os.replace`` it
+    leaves ``.<key>.<pid>.npz`` behind, which the next save of any process clears.
+    """
+    for tmp in folder.glob(".*.npz"):
+        pid = tmp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def baseline_regression_check(
