@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app_helpers import MAIN, REPO
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture
@@ -25,3 +26,16 @@ def app(app_env):
     at = AppTest.from_file(str(MAIN), default_timeout=60)
     at.run()
     return at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium (never a downloaded browser), one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

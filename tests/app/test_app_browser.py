@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app_helpers import REPO
-from browser_helpers import (CHROMIUM, CHROMIUM_ARGS, click_button, free_port, goto_page, load_ls_fixtures,
+from browser_helpers import (click_button, free_port, goto_page, load_ls_fixtures,
                              screenshot, start_app, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.labelstudio, pytest.mark.slow]
@@ -23,18 +23,6 @@ TOP = 5000  # send every flagged suspect; the reviewer answers the ones whose la
 #: The ledger tests' regularised baseline (tests/test_ledger_impact.py): the shipped defaults
 #: overfit this small noisy task, so removing label noise does not show in their scores.
 REGULARISED = {"max_iter": 100, "learning_rate": 0.05, "min_samples_leaf": 40, "l2_regularization": 1.0}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def project(tmp_path):

@@ -12,23 +12,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, screenshot, start_app, wait_idle
+from browser_helpers import screenshot, start_app, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROWS = 2_000_000
 COLUMNS = 16
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
