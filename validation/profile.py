@@ -8,10 +8,12 @@ kept for drift, exact distinct counts (only where pass 1 saw at most ``DISTINCT_
 values) and value frequencies of text, categorical and boolean columns.
 
 Small data is read once and each pass is one ``select``. Parquet data of ``COLUMNWISE_ROWS`` rows
-or more is never read whole: each pass runs one select per column on polars' streaming engine
-(Parquet decodes just that column), and duplicate rows are counted from the streamed 64-bit hash
-of every row, so memory is bounded by one column and the row hashes, not by the table. Exact
-fields are the same either way; means and moments can differ in the last bits (summation order).
+or more is never read whole: pass 1 runs one select per column on polars' streaming engine
+(Parquet decodes just that column) and pass 2 and the duplicate rows run in bounded memory
+(``validation/profile_stream.py``): nothing holds a whole column. Exact fields are the same
+either way; means and moments can differ in the last bits (summation order). Above
+``profile_stream.QUANTILE_EXACT_ROWS`` rows, quantiles, the median deviation and the drift-bin
+breaks come from a KLL sketch (noted in each such column with its rank error).
 
 Never goes through pandas. The result is a ``Profile`` (``validation/profile_model.py``).
 """
@@ -36,6 +38,13 @@ from dataqa.validation.profile_model import (
     load_profile,
 )
 from dataqa.validation.profile_stats import column_aggs, fill_pass1, fill_pass2, pass2_exprs
+from dataqa.validation.profile_stream import (
+    QUANTILE_EXACT_ROWS,
+    QUANTILE_RANK_ERROR,
+    duplicate_rows,
+    pass2_streamed,
+    sketch_quantiles,
+)
 
 #: Above this many (approximate) distinct values a column's distinct count stays approximate
 #: and text columns get no value frequencies (they are near-unique, like ids or emails).
@@ -49,8 +58,7 @@ HISTOGRAM_BINS = 20
 #: How many top values are listed per text/categorical column.
 TOP_K = 10
 #: Parquet data with at least this many rows is profiled a column at a time from the scan,
-#: never read whole: peak memory is one column's (plus the row hashes of the duplicate count),
-#: not the table's (20M rows of the benchmark table took 5.8 GB read whole).
+#: never read whole, in bounded memory (20M rows of the benchmark table took 5.8 GB read whole).
 COLUMNWISE_ROWS = 2_000_000
 
 
@@ -142,7 +150,9 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str], duplicate
     schema = ds.schema
     names = schema.names()
     kinds = {n: kind_of(schema[n]) for n in names}
-    columnwise = _columnwise(ds)
+    big_rows = _columnwise_rows(ds)
+    columnwise = big_rows is not None
+    sketched = big_rows is not None and big_rows > QUANTILE_EXACT_ROWS
     # Small data is read once: pass 2 depends on pass 1's results, so two lazy queries would
     # parse a CSV (or decode Parquet) twice, and each select over every column holds them all
     # anyway. Large Parquet data is scanned a column group at a time instead (same expressions,
@@ -156,29 +166,44 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str], duplicate
         groups1[0] += [pl.col(id_col).drop_nulls().n_unique().alias("__id_distinct"),
                        pl.col(id_col).null_count().alias("__id_nulls")]
     for i, n in enumerate(names):
-        groups1.append(column_aggs(n, f"c{i}", kinds[n], schema[n]))
+        groups1.append(column_aggs(n, f"c{i}", kinds[n], schema[n], quantiles=not sketched))
     row1 = _select(lf, groups1, columnwise, ds.path, lambda df: df.row(0, named=True))
     rows = int(row1["__rows"])
+    if sketched:
+        for i, n in enumerate(names):
+            if kinds[n] in ("numeric", "temporal"):
+                row1[f"c{i}_q"] = sketch_quantiles(lf, n, kinds[n], schema[n], rows, ds.path)
 
     cols: list[ColumnProfile] = []
     for i, n in enumerate(names):
         cp = ColumnProfile(name=n, dtype=str(schema[n]), kind=kinds[n], count=rows, null_count=0)
         fill_pass1(cp, row1, f"c{i}", schema[n])
+        if sketched and row1.get(f"c{i}_q"):
+            what = "quantiles, median deviation and drift-bin breaks" if cp.kind == "numeric" else "quantiles"
+            cp.notes.append(f"{what} are approximate above {QUANTILE_EXACT_ROWS:,} rows (KLL sketch, "
+                            f"rank error +-{QUANTILE_RANK_ERROR:.2%}); counts, min and max are exact")
         cols.append(cp)
 
     # ---- pass 2: histograms, drift bins, exact distinct, frequencies -------------------
     ref_breaks = reference_breaks(reference)
-    groups2: list[list[pl.Expr]] = []
-    for i, cp in enumerate(cols):
-        groups2.append(pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
-                                   exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS))
     duplicates = duplicates and bool(names) and bool(rows)
-    if duplicates and not columnwise:
-        groups2.append(duplicate_row_exprs(names, kinds, row1))
-    groups2 = [g for g in groups2 if g]
-    row2 = _select(lf, groups2, columnwise, ds.path, _pass2_row) if groups2 else {}
-    if duplicates and columnwise:
-        row2.update(_duplicate_rows_streamed(lf, rows, ds.path))
+    row2: dict[str, Any] = {}
+    if columnwise:
+        for i, cp in enumerate(cols):
+            row2.update(pass2_streamed(lf, cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
+                                       rows=rows, source=ds.path, exact_limit=DISTINCT_EXACT_LIMIT,
+                                       bins=HISTOGRAM_BINS))
+        if duplicates:
+            row2.update(duplicate_rows(lf, rows, ds.path))
+    else:
+        groups2: list[list[pl.Expr]] = []
+        for i, cp in enumerate(cols):
+            groups2.append(pass2_exprs(cp, f"c{i}", schema[cp.name], row1, ref_breaks.get(cp.name),
+                                       exact_limit=DISTINCT_EXACT_LIMIT, bins=HISTOGRAM_BINS))
+        if duplicates:
+            groups2.append(duplicate_row_exprs(names, kinds, row1))
+        groups2 = [g for g in groups2 if g]
+        row2 = _select(lf, groups2, columnwise, ds.path, _pass2_row) if groups2 else {}
     for i, cp in enumerate(cols):
         fill_pass2(cp, row2, f"c{i}", row1, schema[cp.name], frequency_limit=FREQUENCY_LIMIT, top_k=TOP_K,
                    categorical_max=CATEGORICAL_MAX, exact_limit=DISTINCT_EXACT_LIMIT)
@@ -195,15 +220,16 @@ def _profile(ds: Dataset, reference: Profile | None, notes: list[str], duplicate
                    columns=cols, id_column=id_col, duplicate_ids=dup_ids, notes=notes)
 
 
-def _columnwise(ds: Dataset) -> bool:
-    """Profile a column at a time: Parquet (its row count is metadata) of ``COLUMNWISE_ROWS``
-    rows or more."""
+def _columnwise_rows(ds: Dataset) -> int | None:
+    """The row count of data to profile a column at a time: Parquet (its row count is metadata)
+    of ``COLUMNWISE_ROWS`` rows or more; ``None`` for other data."""
     if ds.format != "parquet":
-        return False
+        return None
     try:
-        return int(ds.lf.select(pl.len()).collect().item()) >= COLUMNWISE_ROWS
+        rows = int(ds.lf.select(pl.len()).collect().item())
     except pl.exceptions.PolarsError:
-        return False  # the whole read reports the error
+        return None  # the whole read reports the error
+    return rows if rows >= COLUMNWISE_ROWS else None
 
 
 def _select(lf: pl.LazyFrame, groups: list[list[pl.Expr]], columnwise: bool, source: str,
@@ -225,14 +251,6 @@ def _streamed(lf: pl.LazyFrame, source: str) -> pl.DataFrame:
         return lf.collect(engine="streaming")
     except pl.exceptions.PolarsError:
         return collect(lf, source)
-
-
-def _duplicate_rows_streamed(lf: pl.LazyFrame, rows: int, source: str) -> dict[str, Any]:
-    """``duplicate_row_exprs``' two numbers without holding the table: the 64-bit hash of
-    every row (8 bytes a row) computed by the streaming engine, then its distinct count. Every
-    row is a candidate here (the candidate filter needs a whole column's hash table too)."""
-    hashes = _streamed(lf.select(pl.struct(pl.all()).hash(42).alias("h")), source)
-    return {"__dup_candidates": rows, "__dup_distinct": hashes["h"].n_unique()}
 
 
 def _pass2_row(df: pl.DataFrame) -> dict[str, Any]:

@@ -36,8 +36,9 @@ def _temporal_values(name: str) -> pl.Expr:
     return pl.col(name).to_physical().cast(pl.Float64).drop_nulls()
 
 
-def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType) -> list[pl.Expr]:
-    """Pass-1 aggregates of one column, each reducing to a single value named ``<key>_*``."""
+def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType, *, quantiles: bool = True) -> list[pl.Expr]:
+    """Pass-1 aggregates of one column, each reducing to a single value named ``<key>_*``
+    (``quantiles=False``: without ``<key>_q``, which holds the column; the caller sketches it)."""
     c = pl.col(name)
     out = [c.null_count().alias(f"{key}_nulls")]
     if kind in ("null", "other"):
@@ -50,14 +51,17 @@ def column_aggs(name: str, key: str, kind: str, dtype: pl.DataType) -> list[pl.E
                 x.mean().alias(f"{key}_mean"), x.std().alias(f"{key}_std"),
                 x.sum().alias(f"{key}_sum"), x.skew().alias(f"{key}_skew"),
                 x.kurtosis().alias(f"{key}_kurt"), (x == 0).sum().alias(f"{key}_zeros"),
-                (x < 0).sum().alias(f"{key}_neg"),
-                x.quantile(PERCENTILES, "linear").alias(f"{key}_q")]
+                (x < 0).sum().alias(f"{key}_neg")]
+        if quantiles:
+            out.append(x.quantile(PERCENTILES, "linear").alias(f"{key}_q"))
         if dtype.is_float():
             out += [c.is_nan().sum().alias(f"{key}_nan"), c.is_infinite().sum().alias(f"{key}_inf")]
     elif kind == "temporal":
         x = _temporal_values(name)
         out += [x.min().alias(f"{key}_min"), x.max().alias(f"{key}_max"),
-                x.mean().alias(f"{key}_mean"), x.quantile(PERCENTILES, "linear").alias(f"{key}_q")]
+                x.mean().alias(f"{key}_mean")]
+        if quantiles:
+            out.append(x.quantile(PERCENTILES, "linear").alias(f"{key}_q"))
     elif kind == "string":
         n = c.str.len_chars()
         out += [n.min().alias(f"{key}_lmin"), n.max().alias(f"{key}_lmax"),
