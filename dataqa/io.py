@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from dataqa.columns import ROW_ID
 from dataqa.errors import DuplicateIdError, FileFormatError, InputError, MissingColumnError
@@ -202,9 +201,11 @@ def parquet_parts(path: str | Path) -> list[Path] | None:
         if detect_format(f) != "parquet":
             raise FileFormatError(f"{f}: only Parquet files can be read as a set "
                                   f"(matched by {text})", str(f))
-        try:  # the footer only: a corrupt part is named here rather than mid-query
-            pq.read_metadata(f)
-        except Exception as exc:  # pyarrow raises OSError/ArrowInvalid
+        # The footer only: a corrupt part is named here rather than mid-query. polars reads it,
+        # not pyarrow: importing pyarrow (and numpy) costs `dataqa check` ~0.15 s CPU at start.
+        try:
+            pl.read_parquet_schema(f)
+        except (OSError, pl.exceptions.PolarsError) as exc:
             raise FileFormatError(f"{f}: {_first_line(exc)}", str(f)) from None
     return files
 
