@@ -16,6 +16,10 @@ import os
 
 import pytest
 
+# The run's one Spark session (fixture ``spark``), for tests/spark/ and the ``spark`` backend of
+# the parametrised conformance and parity tests elsewhere.
+pytest_plugins = ("spark_fixtures",)
+
 #: Seconds allowed for a test marked slow, labelstudio, browser or spark, or in a module that
 #: retrains models or starts a real tool in its fixtures (the first test pays for the fixture).
 SLOW_TIMEOUT = 1200

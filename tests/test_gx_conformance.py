@@ -1,21 +1,30 @@
-"""Conformance with GX's own test definitions, case by case, on dataqa's polars engine.
+"""Conformance with GX's own test definitions, case by case, on both of dataqa's engines.
 
-For every case of ``shared/conformance/gx_test_definitions`` whose expectation dataqa runs
-natively and that GX 1.24.1 itself passes on pandas (``gx_conformance/gx_1_24_1_cases.json``,
-re-derived from GX by ``gx_conformance/probe_gx.py``; its counts match the shared STATUS file up
-to how error cases are classified), dataqa must give GX's ``success`` and
-``unexpected_index_list``. For "pass" cases both are compared with the definition's expected
-output; for "success_ok_detail_diff" cases (GX 1.x changed the result details) ``success`` is
-compared with the definition and the index list with what GX 1.24.1 actually returned.
+``test_gx_case[<backend>-<case>]`` runs every case of ``shared/conformance/gx_test_definitions``
+on the polars backend and on the Spark backend (the run's one ``local[2]`` session, fixture
+``spark`` in ``tests/spark_fixtures.py``) with the same expected ``success`` and
+``unexpected_index_list``. The reference is what GX 1.24.1 itself does on pandas
+(``gx_conformance/gx_1_24_1_cases.json``, re-derived from GX by ``gx_conformance/probe_gx.py``; its
+counts match the shared STATUS file up to how error cases are classified): for "pass" cases both
+values are compared with the definition's expected output; for "success_ok_detail_diff" cases
+(GX 1.x changed the result details) ``success`` is compared with the definition and the index
+list with what GX 1.24.1 actually returned.
 
-Cases with a ``row_condition`` or a GX suite parameter go through the GX-on-pandas fallback and
-must match GX too (``test_gx_case_through_fallback``). Cases where GX 1.24.1 raises or rejects the configuration ("error_expected_ok") must be
-rejected by dataqa's parser or end as outcome ``error`` (``test_gx_error_case``).
+How a case runs, on each backend:
+- native: dataqa's own check (a polars expression; Spark ``Column`` expressions). dataqa promises
+  identical answers on both engines, so a native case GX runs on pandas runs on Spark too, with
+  pandas' expected output, whatever GX's definitions say about GX's own Spark engine.
+- through GX: a valid GX type dataqa has no native check for (kl_divergence, z-scores...), a
+  ``row_condition`` or a GX suite parameter. GX itself evaluates it: on pandas for the polars
+  backend, on its SparkDFExecutionEngine for the Spark backend, so there the definition's
+  backend lists (``only_for``/``suppress_test_for``) for Spark are honoured. A type GX cannot run
+  on Spark must end as outcome ``error`` naming it (``GX_NOT_ON_SPARK``), never pass silently.
+- rejected: where GX 1.24.1 raises or rejects the configuration ("error_expected_ok"), dataqa
+  rejects the suite entry (``SuiteFileError``) or reports outcome ``error``.
+- cases GX's definitions hold only for Spark run on the Spark backend with the data built as
+  GX's runner builds it (``schemas["spark"]``) and the definition's expected output.
 
-Valid GX types that dataqa does not run natively (kl_divergence, z-scores, json_schema...) go
-through the fallback as well; where GX 1.24.1 passes a case on pandas dataqa must match it
-(``test_gx_case_not_native``).
-
+Where Spark's answer differs from GX the case is an xfail with the reason (``SPARK_DIFFERS``).
 Every other case is skipped with its reason (``pytest -rs`` lists them). Locate the definitions
 with env ``DATAQA_GX_CONFORMANCE`` or the ``shared`` folder beside the repository clone; with
 ``DATAQA_REQUIRE_GX_CONFORMANCE=1`` (CI) missing definitions fail instead of skipping.
@@ -26,34 +35,54 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "gx_conformance"))
 from gx_cases import (
     Unrepresentable,
+    backend_skip_reason,
     build_frame,
     case_id,
+    expects_error,
     iter_cases,
     locate_definitions,
-    pandas_skip_reason,
+    spark_case_frame,
+    spark_type,
 )
+from spark_fixtures import spark_frame
 
 from dataqa.errors import SuiteFileError
 from dataqa.io import Dataset
 from dataqa.validation.engine import run_suites
+from dataqa.validation.gx_fallback import expectation_class
 from dataqa.validation.gx_suite import parse_gx_suite
 from dataqa.validation.registry import get_check, is_registered
+from dataqa.validation.suite_spec import Suite
 
 DEFS = locate_definitions()
 STATUS: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "gx_conformance" / "gx_1_24_1_cases.json").read_text())
 CASES = list(iter_cases(DEFS)) if DEFS is not None else []
 GX_PASSES = ("pass", "success_ok_detail_diff")
+BACKENDS = ("polars", "spark")
 _NOT_FOUND = ("GX conformance definitions not found: set DATAQA_GX_CONFORMANCE or put the shared "
               "folder beside the repository (../shared/conformance/gx_test_definitions)")
+
+#: Cases where the Spark backend's answer differs from GX on pandas, and why (kept visible as xfail).
+SPARK_DIFFERS = {
+    "expect_column_stdev_to_be_between/0/3:positive_test__exact_min_and_max":
+        "float rounding: Spark's stddev_samp (one-pass moments) gives 1.1547005383792515, pandas' "
+        "two-pass 1.1547005383792517, and the case's bounds are that exact value",
+}
+
+#: GX types dataqa runs through GX, which GX 1.24.1 cannot evaluate on its Spark engine: on Spark
+#: the check must end as outcome ``error`` naming the type (the polars backend runs them on pandas).
+GX_NOT_ON_SPARK: dict[str, str] = {}
 
 
 def _definitions_missing() -> None:
@@ -67,22 +96,58 @@ def _native(etype: str) -> bool:
     return is_registered(etype) and get_check(etype).kind != "external"
 
 
-def skip_reason(case: dict[str, Any]) -> str | None:
-    """Why this case is not a conformance obligation for dataqa (``None``: it is)."""
-    etype = case["expectation_type"]
-    if not _native(etype):
-        return f"{etype} is not native in dataqa (it runs through the GX-on-pandas fallback)"
-    reason = pandas_skip_reason(case)
-    if reason:
-        return f"GX does not run it on pandas: {reason}"
-    status = STATUS.get(case_id(case), {}).get("status", "unknown")
-    if status not in GX_PASSES:
-        return f"GX 1.24.1 on pandas does not pass it ({status})"
-    if "row_condition" in case["test"]["in"]:
-        return "row_condition (pandas query syntax) runs through the GX fallback, not natively"
-    if "$PARAMETER" in json.dumps(case["test"]["in"]):
-        return "GX suite parameters ($PARAMETER) run through the GX fallback, not natively"
-    return None
+def _in_gx1(etype: str) -> bool:
+    try:
+        expectation_class(etype)
+    except KeyError:
+        return False
+    return True
+
+
+def _through_gx(case: dict[str, Any]) -> bool:
+    """GX itself evaluates the case (not native, a row condition or a suite parameter)."""
+    kwargs = case["test"]["in"]
+    return (not _native(case["expectation_type"]) or "row_condition" in kwargs
+            or "$PARAMETER" in json.dumps(kwargs))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one case runs on one backend: ``expect`` is "gx" (GX's success and index list),
+    "error" (rejected or outcome error) or "gx_cannot" (GX cannot run it on Spark: outcome error);
+    ``reference`` is "pandas" (GX on pandas, the STATUS file) or "spark" (the definition, for
+    cases GX holds only for Spark; the data built with the Spark schema)."""
+
+    expect: str
+    reference: str
+
+
+def plan(case: dict[str, Any], backend: str) -> Plan | str:
+    """The case's obligation on ``backend``, or why it has none (the skip reason)."""
+    etype, cid = case["expectation_type"], case_id(case)
+    if isinstance(case["test"]["in"], list):
+        return "positional arguments (GX 0.x form)"
+    if not _native(etype) and not _in_gx1(etype):
+        return f"GX 1.x has no expectation class for {etype} (removed after 0.x)"
+    status = STATUS.get(cid, {}).get("status", "unknown")
+    on_pandas = backend_skip_reason(case, "pandas")
+    on_spark = backend_skip_reason(case, "spark")
+    via_gx = _through_gx(case)
+    if backend == "spark" and via_gx and on_spark is not None:
+        return f"runs through GX on Spark, and GX does not run it on Spark: {on_spark}"
+    if on_pandas is None:
+        if status == "error_expected_ok":
+            return Plan("error", "pandas")
+        if status not in GX_PASSES:
+            return f"GX 1.24.1 on pandas does not pass it ({status})"
+        if backend == "spark" and via_gx and etype in GX_NOT_ON_SPARK:
+            return Plan("gx_cannot", "pandas")
+        return Plan("gx", "pandas")
+    if backend == "spark" and on_spark is None:
+        return Plan("error" if expects_error(case) else "gx", "spark")
+    if backend == "polars":
+        return f"GX does not run it on pandas (the polars backend's reference): {on_pandas}"
+    return f"GX runs it on neither pandas ({on_pandas}) nor Spark ({on_spark})"
 
 
 def _needed_columns(kwargs: dict[str, Any]) -> list[str]:
@@ -93,35 +158,85 @@ def _needed_columns(kwargs: dict[str, Any]) -> list[str]:
 
 def _params() -> list[Any]:
     if DEFS is None:
-        return [pytest.param(None, id="definitions-missing")]
-    return [pytest.param(c, id=case_id(c)) for c in CASES]
+        return [pytest.param(b, None, id=f"{b}-definitions-missing") for b in BACKENDS]
+    return [pytest.param(b, c, id=f"{b}-{case_id(c)}", marks=[pytest.mark.spark] if b == "spark" else [])
+            for c in CASES for b in BACKENDS]
 
 
-@pytest.mark.parametrize("case", _params())
-def test_gx_case(case: dict[str, Any] | None) -> None:
+def _frame_columns(case: dict[str, Any]) -> list[str]:
+    """Columns the frame must hold ([] = all): table-level types see every column, and a row
+    condition may name any."""
+    kwargs = case["test"]["in"]
+    if case["expectation_type"].startswith(("expect_table_", "expect_column_to_exist")) or "row_condition" in kwargs:
+        return []
+    return _needed_columns(kwargs) or ["?"]
+
+
+def _spark_types(case: dict[str, Any], df: pl.DataFrame) -> dict[str, Any]:
+    """Spark types for the columns polars holds without one (all null): the case's Spark schema's,
+    as GX's runner declares them; a column no schema types stays Spark's NullType."""
+    schema = case["schemas"].get("spark") or {}
+    return {n: spark_type(schema[n]) for n, t in df.schema.items() if t == pl.Null and n in schema}
+
+
+def _run(backend: str, request: pytest.FixtureRequest, case: dict[str, Any], suite: Suite,
+         reference: str) -> Any:
+    """The first check's result of ``suite`` on the case data, on ``backend``."""
+    if backend == "spark":
+        from dataqa.validation.backends.spark.backend import SparkBackend
+        from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset
+
+        spark = request.getfixturevalue("spark")
+        if reference == "spark":
+            data = SparkDataset("<case>", spark_case_frame(spark, case, POSITION_COLUMN), None)
+        else:
+            df = _polars_frame(case)
+            data = spark_frame(spark, df, _spark_types(case, df))
+        return run_suites(SparkBackend(data), [suite]).checks[0]
+    return run_suites(Dataset(path=case_id(case), lf=_polars_frame(case).lazy()), [suite]).checks[0]
+
+
+def _polars_frame(case: dict[str, Any]) -> pl.DataFrame:
+    try:
+        return build_frame(case, _frame_columns(case))
+    except Unrepresentable as exc:
+        pytest.skip(f"input not representable in polars as GX's pandas frame: {exc}")
+
+
+@pytest.mark.parametrize(("backend", "case"), _params())
+def test_gx_case(backend: str, case: dict[str, Any] | None, request: pytest.FixtureRequest) -> None:
+    """One GX conformance case on one backend: GX's success and unexpected_index_list, or the
+    rejection GX gives; the same expected values on polars and on Spark."""
     if case is None:
         _definitions_missing()
-    reason = skip_reason(case)
-    if reason:
-        pytest.skip(reason)
-    test = case["test"]
-    kwargs = dict(test["in"])
+    p = plan(case, backend)
+    if isinstance(p, str):
+        pytest.skip(p)
     etype = case["expectation_type"]
-    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
     try:
-        df = build_frame(case, [] if table_level else _needed_columns(kwargs))
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
-                           "conformance.json")
-    report = run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite])
-    _assert_matches_gx(case, report.checks[0])
+        suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": case["test"]["in"]}]},
+                               "conformance.json")
+    except SuiteFileError:
+        assert p.expect == "error", "dataqa rejects a configuration GX accepts"
+        return
+    if _through_gx(case):
+        assert suite.checks[0].meta.get("dataqa_engine") == "great_expectations"
+    if backend == "spark" and case_id(case) in SPARK_DIFFERS:
+        pytest.xfail(SPARK_DIFFERS[case_id(case)])
+    result = _run(backend, request, case, suite, p.reference)
+    if p.expect == "error":
+        assert result.outcome == "error", f"{result.outcome}: GX raises here"
+    elif p.expect == "gx_cannot":
+        assert result.outcome == "error" and f"cannot run {etype} on Spark" in (result.message or ""), (
+            f"{result.outcome}: {result.message}")
+    else:
+        _assert_matches_gx(case, result, p.reference)
 
 
-def _assert_matches_gx(case: dict[str, Any], result: Any) -> None:
+def _assert_matches_gx(case: dict[str, Any], result: Any, reference: str = "pandas") -> None:
     assert result.outcome != "error", result.message
     expected = case["test"]["out"]
-    status = STATUS[case_id(case)]
+    status = STATUS.get(case_id(case), {}) if reference == "pandas" else {"status": "pass"}
     # a few definitions state only the details; then GX 1.24.1's own verdict is the reference
     success = expected["success"] if "success" in expected else status["success"]
     assert (result.outcome == "passed") == success, (
@@ -133,82 +248,3 @@ def _assert_matches_gx(case: dict[str, Any], result: Any) -> None:
     else:
         return
     assert sorted(result.failing_row_ids) == want
-
-
-def _fallback_params() -> list[Any]:
-    if DEFS is None:
-        return [pytest.param(None, id="definitions-missing")]
-    return [pytest.param(c, id=case_id(c)) for c in CASES
-            if _native(c["expectation_type"]) and pandas_skip_reason(c) is None
-            and STATUS.get(case_id(c), {}).get("status") in GX_PASSES
-            and ("row_condition" in c["test"]["in"] or "$PARAMETER" in json.dumps(c["test"]["in"]))]
-
-
-def _not_native_params() -> list[Any]:
-    if DEFS is None:
-        return [pytest.param(None, id="definitions-missing")]
-    return [pytest.param(c, id=case_id(c)) for c in CASES
-            if not _native(c["expectation_type"]) and pandas_skip_reason(c) is None
-            and STATUS.get(case_id(c), {}).get("status") in GX_PASSES]
-
-
-@pytest.mark.parametrize("case", _not_native_params())
-def test_gx_case_not_native(case: dict[str, Any] | None) -> None:
-    """Valid GX types dataqa does not run natively (kl_divergence, z-scores, json_schema...) go
-    through GX on pandas; where GX 1.24.1 passes the case on pandas, dataqa must match it too."""
-    if case is None:
-        _definitions_missing()
-    try:
-        df = build_frame(case, _needed_columns(case["test"]["in"]))
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    suite = parse_gx_suite({"expectations": [{"type": case["expectation_type"], "kwargs": case["test"]["in"]}]},
-                           "conformance.json")
-    assert suite.checks[0].meta.get("dataqa_engine") == "great_expectations"
-    _assert_matches_gx(case, run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite]).checks[0])
-
-
-@pytest.mark.parametrize("case", _fallback_params())
-def test_gx_case_through_fallback(case: dict[str, Any] | None) -> None:
-    """Cases with a ``row_condition`` or a suite parameter: dataqa hands them to GX on pandas
-    (the fallback) and must still give GX's success and unexpected_index_list."""
-    if case is None:
-        _definitions_missing()
-    try:
-        df = build_frame(case, [])  # a row condition may name any column
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    suite = parse_gx_suite({"expectations": [{"type": case["expectation_type"], "kwargs": case["test"]["in"]}]},
-                           "conformance.json")
-    assert suite.checks[0].meta.get("dataqa_engine") == "great_expectations"
-    _assert_matches_gx(case, run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite]).checks[0])
-
-def _error_params() -> list[Any]:
-    if DEFS is None:
-        return [pytest.param(None, id="definitions-missing")]
-    return [pytest.param(c, id=case_id(c)) for c in CASES
-            if STATUS.get(case_id(c), {}).get("status") == "error_expected_ok"]
-
-
-@pytest.mark.parametrize("case", _error_params())
-def test_gx_error_case(case: dict[str, Any] | None) -> None:
-    """Where GX 1.24.1 rejects the configuration or raises, dataqa rejects the suite entry
-    (``SuiteFileError``) or reports the check as outcome ``error``: never a pass or a fail."""
-    if case is None:
-        _definitions_missing()
-    etype = case["expectation_type"]
-    if not _native(etype):
-        pytest.skip(f"{etype} is not native in dataqa (it runs through the GX-on-pandas fallback)")
-    kwargs = case["test"]["in"]
-    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
-    try:
-        df = build_frame(case, [] if table_level else _needed_columns(kwargs) or ["?"])
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    try:
-        suite = parse_gx_suite({"expectations": [{"type": etype, "kwargs": case["test"]["in"]}]},
-                               "conformance.json")
-    except SuiteFileError:
-        return
-    result = run_suites(Dataset(path=case_id(case), lf=df.lazy()), [suite]).checks[0]
-    assert result.outcome == "error", f"{result.outcome}: GX raises here"

@@ -6,6 +6,11 @@ dataqa's from the report. Normalisation: the check is pandera's name without arg
 (``in_range``, ``dtype``, ``not_nullable``); schema-level errors about a column
 (``column_in_dataframe``, ``column_in_schema``, ``column_ordered``) name that column; other
 dataframe-level failures have column ``None``; a failure with no row has row ``None``.
+
+The parity tests take the fixture ``run_on``: each runs on the polars backend and on the Spark
+backend (the run's one ``local[2]`` session) with the same expected failures, pandera's own. The
+two with Python ``@pa.check`` functions stay on polars: on Spark those are refused
+(``tests/spark/test_spark_checks.py::test_python_pandera_check_is_refused_on_spark_naming_check_and_engine``).
 """
 
 from __future__ import annotations
@@ -52,8 +57,25 @@ def run_dataqa(suite: Suite, df: pl.DataFrame, tmp: Path) -> SuiteReport:
     return run_suites(read_dataset(path), [suite])
 
 
+Runner = Callable[[Suite, pl.DataFrame, Path], SuiteReport]
+
+
+def run_dataqa_on_spark(spark: Any) -> Runner:
+    """``run_dataqa`` with the Spark backend on session ``spark``, from the same Parquet file."""
+
+    def run(suite: Suite, df: pl.DataFrame, tmp: Path) -> SuiteReport:
+        from dataqa.validation.backends.spark.backend import SparkBackend
+        from dataqa.validation.backends.spark.reader import read_spark_dataset
+
+        path = tmp / "data.parquet"
+        df.write_parquet(path)
+        return run_suites(SparkBackend(read_spark_dataset(path, spark=spark)), [suite])
+
+    return run
+
+
 def dataqa_failures(suite: Suite, df: pl.DataFrame, tmp: Path,
-                    run: Callable[[Suite, pl.DataFrame, Path], SuiteReport] = run_dataqa) -> set[Failure]:
+                    run: Runner = run_dataqa) -> set[Failure]:
     """dataqa's failing (column, check, row) for ``suite`` on ``df`` (warnings excluded, as
     pandera only warns for ``raise_warning`` checks); ``run`` picks the backend (polars by
     default; ``tests/spark`` passes the Spark one)."""
@@ -98,6 +120,15 @@ from pandera.io import polars_io  # noqa: E402
 from dataqa.validation.pandera_suite import load_pandera_module, load_pandera_yaml  # noqa: E402
 
 NAN = float("nan")
+
+
+@pytest.fixture(params=[pytest.param("polars"), pytest.param("spark", marks=pytest.mark.spark)])
+def run_on(request: pytest.FixtureRequest) -> Runner:
+    """How dataqa runs a suite: each parity test runs once per backend with the same expected
+    failures (pandera's), polars and Spark (the run's one session, ``tests/spark_fixtures.py``)."""
+    if request.param == "polars":
+        return run_dataqa
+    return run_dataqa_on_spark(request.getfixturevalue("spark"))
 
 
 def via_yaml(schema: Any, tmp: Path) -> Suite:
@@ -206,17 +237,17 @@ CASES = {"numeric": numeric_case, "sets": sets_case, "strings": strings_case, "u
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_yaml_schema_matches_pandera(case: str, tmp_path: Path) -> None:
+def test_yaml_schema_matches_pandera(case: str, tmp_path: Path, run_on: Runner) -> None:
     schema, df = CASES[case]()
     expected = pandera_failures(schema, df)
     assert expected, "the case must make pandera fail"
-    assert dataqa_failures(via_yaml(schema, tmp_path), df, tmp_path) == expected
+    assert dataqa_failures(via_yaml(schema, tmp_path), df, tmp_path, run=run_on) == expected
 
 
-def test_properties_case_reports_what_a_user_expects(tmp_path: Path) -> None:
+def test_properties_case_reports_what_a_user_expects(tmp_path: Path, run_on: Runner) -> None:
     """The exact set, spelled out once (so the parity test cannot pass by both being empty)."""
     schema, df = properties_case()
-    assert dataqa_failures(via_yaml(schema, tmp_path), df, tmp_path) == {
+    assert dataqa_failures(via_yaml(schema, tmp_path), df, tmp_path, run=run_on) == {
         ("id", "field_uniqueness", 1), ("id", "field_uniqueness", 2),
         ("id", "not_nullable", 4),
         ("name", "field_uniqueness", 0), ("name", "field_uniqueness", 4),
@@ -273,20 +304,20 @@ def test_dataframe_model_module_matches_pandera(tmp_path: Path) -> None:
     assert ("qty", "qty_even", 1) in got and (None, "note_when_big", 4) in got
 
 
-def test_schema_object_module_matches_pandera(tmp_path: Path) -> None:
+def test_schema_object_module_matches_pandera(tmp_path: Path, run_on: Runner) -> None:
     schema, df = numeric_case()
     src = tmp_path / "numeric_schema.py"
     src.write_text(polars_io.to_script(schema))
-    assert dataqa_failures(load_pandera_module(src), df, tmp_path) == pandera_failures(schema, df)
+    assert dataqa_failures(load_pandera_module(src), df, tmp_path, run=run_on) == pandera_failures(schema, df)
 
 
-def test_shipped_sample_schema_matches_pandera(tmp_path: Path) -> None:
+def test_shipped_sample_schema_matches_pandera(tmp_path: Path, run_on: Runner) -> None:
     root = Path(__file__).resolve().parent.parent
     schema_path = root / "expectations" / "diamonds.pandera.yaml"
     df = pl.read_csv(root / "sample_data" / "diamonds_dirty.csv", infer_schema_length=10_000)
     expected = pandera_failures(polars_io.from_yaml(schema_path), df)
     assert len(expected) > 50
-    assert dataqa_failures(load_pandera_yaml(schema_path), df, tmp_path) == expected
+    assert dataqa_failures(load_pandera_yaml(schema_path), df, tmp_path, run=run_on) == expected
 
 
 # --- property: random frames, one fixed schema -------------------------------------------------
@@ -303,12 +334,12 @@ PROPERTY_SCHEMA = pa.DataFrameSchema({
 @given(st.lists(st.tuples(st.one_of(st.none(), st.integers(-8, 8)),
                           st.one_of(st.none(), st.text("abc", max_size=3))),
                 min_size=1, max_size=12))
-def test_random_frames_match_pandera(tmp_path: Path, rows: list[tuple[Any, Any]]) -> None:
+def test_random_frames_match_pandera(tmp_path: Path, run_on: Runner, rows: list[tuple[Any, Any]]) -> None:
     df = pl.DataFrame(rows, schema={"n": pl.Int64, "s": pl.String}, orient="row")
     if "property" not in SUITES:
         SUITES["property"] = via_yaml(PROPERTY_SCHEMA, tmp_path)
     suite = SUITES["property"]
-    assert dataqa_failures(suite, df, tmp_path) == pandera_failures(PROPERTY_SCHEMA, df)
+    assert dataqa_failures(suite, df, tmp_path, run=run_on) == pandera_failures(PROPERTY_SCHEMA, df)
 
 
 SUITES: dict[str, Suite] = {}
@@ -349,7 +380,7 @@ def pandas_failures(schema: Any, df: pl.DataFrame) -> set[Failure]:
     return out
 
 
-def test_pandas_api_schema_matches_pandera_pandas(tmp_path: Path) -> None:
+def test_pandas_api_schema_matches_pandera_pandas(tmp_path: Path, run_on: Runner) -> None:
     """NaN counts as missing (value checks skip it), nulls are never duplicates, and
     report_duplicates is honoured: the pandas backend's rules, not the polars backend's."""
     import pandera.pandas as ppa
@@ -371,7 +402,7 @@ def test_pandas_api_schema_matches_pandera_pandas(tmp_path: Path) -> None:
     expected = pandas_failures(schema, df)
     assert ("f", "greater_than_or_equal_to", 1) in expected       # NaN fails ignore_na=False
     assert ("n", "field_uniqueness", 3) not in expected           # exclude_first
-    assert dataqa_failures(load_pandera_yaml(tmp_path / "pd.yaml"), df, tmp_path) == expected
+    assert dataqa_failures(load_pandera_yaml(tmp_path / "pd.yaml"), df, tmp_path, run=run_on) == expected
 
 
 FLOAT_SCHEMA = pa.DataFrameSchema({
@@ -387,10 +418,11 @@ FLOAT_SCHEMA = pa.DataFrameSchema({
 @given(st.lists(st.tuples(*[st.one_of(st.none(), st.just(NAN), st.sampled_from([-1.0, -0.5, 0.0, 0.5, 1.0]),
                                       st.floats(-2, 2, allow_nan=False))] * 2),
                 min_size=1, max_size=12))
-def test_random_float_frames_with_nan_match_pandera(tmp_path: Path, rows: list[tuple[Any, Any]]) -> None:
+def test_random_float_frames_with_nan_match_pandera(tmp_path: Path, run_on: Runner,
+                                                    rows: list[tuple[Any, Any]]) -> None:
     """NaN is a value for checks (polars orders it above every number) but a null for
     nullable; both engines must agree on every row."""
     df = pl.DataFrame(rows, schema={"x": pl.Float64, "y": pl.Float64}, orient="row")
     if "float" not in SUITES:
         SUITES["float"] = via_yaml(FLOAT_SCHEMA, tmp_path)
-    assert dataqa_failures(SUITES["float"], df, tmp_path) == pandera_failures(FLOAT_SCHEMA, df)
+    assert dataqa_failures(SUITES["float"], df, tmp_path, run=run_on) == pandera_failures(FLOAT_SCHEMA, df)

@@ -71,6 +71,9 @@ def _make_runner(type_name: str) -> Callable[..., Any]:
             if value is not None:
                 gx_kwargs[key] = value
         result = run_gx(type_name, frame, gx_kwargs)
+        failure = gx_exception(result)
+        if failure is not None:  # GX could not evaluate it: an error, never a silent "failed"
+            raise RuntimeError(f"Great Expectations cannot run {type_name}: {failure}")
         res = result.result or {}
         index = res.get("unexpected_index_list")
         return ExternalOutcome(
@@ -85,6 +88,17 @@ def _make_runner(type_name: str) -> Callable[..., Any]:
     run.__name__ = f"gx_fallback_{type_name}"
     run.__doc__ = f"{type_name}, evaluated by Great Expectations on pandas."
     return run
+
+
+def gx_exception(result: Any) -> str | None:
+    """GX's own exception message when it could not evaluate the expectation, else ``None``
+    (GX reports it in ``exception_info`` with ``success`` false, not by raising)."""
+    info = getattr(result, "exception_info", None) or {}
+    infos = [info] if "raised_exception" in info else list(info.values()) if isinstance(info, Mapping) else []
+    for item in infos:
+        if isinstance(item, Mapping) and item.get("raised_exception"):
+            return str(item.get("exception_message") or "unknown error").splitlines()[0]
+    return None
 
 
 def _evaluated(res: Mapping[str, Any]) -> int | None:

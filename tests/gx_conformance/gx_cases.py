@@ -46,19 +46,28 @@ def case_id(case: dict[str, Any]) -> str:
     return f"{case['file'].removesuffix('.json')}/{case['dataset']}/{case['index']}:{case['test']['title']}"
 
 
-def pandas_skip_reason(case: dict[str, Any]) -> str | None:
-    """Why GX's runner would not run this case on pandas (``None``: it runs)."""
+#: The names GX's definitions use for a backend in ``only_for`` (GX 1.x is the "v3 API"; modern
+#: pandas satisfies "pandas>=024").
+_ONLY_FOR_NAMES = {"pandas": {"pandas", "pandas>=024", "pandas_v3_api"}, "spark": {"spark"}}
+
+
+def backend_skip_reason(case: dict[str, Any], backend: str) -> str | None:
+    """Why GX's runner would not run this case on ``backend`` ("pandas" or "spark"; ``None``: it runs)."""
     test = case["test"]
     suppress = list(test.get("suppress_test_for") or []) + list(case["dataset_suppress"])
-    if "pandas" in suppress:
-        return "suppressed for pandas in GX's definitions"
+    if backend in suppress:
+        return f"suppressed for {backend} in GX's definitions"
     for only in (test.get("only_for"), case["dataset_only_for"]):
-        # GX 1.x is the "v3 API"; modern pandas satisfies "pandas>=024"
-        if only and not {"pandas", "pandas>=024", "pandas_v3_api"} & set(only):
+        if only and not _ONLY_FOR_NAMES[backend] & set(only):
             return f"only for {', '.join(only)} in GX's definitions"
     if isinstance(test["in"], list):
         return "positional arguments (GX 0.x form)"
     return None
+
+
+def pandas_skip_reason(case: dict[str, Any]) -> str | None:
+    """Why GX's runner would not run this case on pandas (``None``: it runs)."""
+    return backend_skip_reason(case, "pandas")
 
 
 def expects_error(case: dict[str, Any]) -> bool:
@@ -130,3 +139,40 @@ def build_frame(case: dict[str, Any], needed: list[str]) -> Any:
             if name in needed or not needed:
                 raise Unrepresentable(f"column {name!r}: {exc}") from None
     return pl.DataFrame(cols)
+
+
+def spark_case_frame(spark: Any, case: dict[str, Any], position: str) -> Any:
+    """The case data as GX's runner builds it on Spark (``schemas["spark"]``, values converted
+    to the declared types; Spark's own inference without a schema), plus ``position`` (long):
+    for cases GX's definitions hold only for Spark (their expected output is GX-on-Spark's)."""
+    from decimal import Decimal
+
+    from dateutil.parser import parse
+    from pyspark.sql import types as T
+
+    data = {k: list(v) for k, v in case["data"].items()}
+    names = list(data)
+    schema = case["schemas"].get("spark")
+    rows = [(*row, i) for i, row in enumerate(zip(*data.values()))]
+    if not schema:
+        return spark.createDataFrame(rows, [*names, position])
+    convert: dict[str, Any] = {"IntegerType": int, "LongType": int, "FloatType": float, "DoubleType": float,
+                               "DecimalType": lambda v: Decimal(str(v)), "DateType": lambda v: parse(v).date(),
+                               "TimestampType": parse}
+    for name in names:
+        fn = convert.get(schema.get(name, ""))
+        if fn is not None:
+            data[name] = [None if v is None else fn(v) for v in data[name]]
+    rows = [(*row, i) for i, row in enumerate(zip(*data.values()))]
+    struct = T.StructType([T.StructField(n, spark_type(schema.get(n, "StringType")), True) for n in names]
+                          + [T.StructField(position, T.LongType(), False)])
+    return spark.createDataFrame(rows, struct)
+
+
+def spark_type(name: str) -> Any:
+    """The Spark type a definition's ``schemas["spark"]`` names, as GX's runner makes it."""
+    from pyspark.sql import types as T
+
+    if name == "DecimalType":
+        return T.DecimalType(38, 18)  # what GX's runner and Spark's inference of Decimal use
+    return getattr(T, name)()

@@ -1,4 +1,6 @@
-"""Spark fixtures: one ``local[2]`` session for the whole run, and a real standalone cluster.
+"""Spark fixtures of ``tests/spark/``: a real standalone cluster. The run's one ``local[2]`` session
+(fixture ``spark``) is in ``tests/spark_fixtures.py``, shared with the parametrised conformance
+and parity tests outside this folder.
 
 Every test under ``tests/spark/`` is marked ``spark`` (run them alone with ``pytest -m spark``)
 and skips when pyspark or Java is missing, unless ``DATAQA_REQUIRE_SPARK=1`` (CI) makes that a
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,25 +18,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from spark_fixtures import require_spark
 
-#: Conf of the shared test session: small shuffles (tiny tables), no UI, loopback only.
-TEST_CONF = {
-    "spark.sql.shuffle.partitions": "4",
-    "spark.default.parallelism": "2",
-    "spark.driver.memory": "1g",
-    "spark.ui.enabled": "false",
-}
 #: How long the cluster may take to come up on a busy 2-core machine.
 CLUSTER_TIMEOUT = 240.0
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "spark: needs pyspark and Java (a local[2] session or a standalone cluster)")
-    # pyspark's import-time notice about pandas 3 (dataqa never hands Spark data to pandas)
-    config.addinivalue_line("filterwarnings", "ignore:PySpark does not yet fully support pandas:FutureWarning")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -43,53 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.spark)
-
-
-def _require() -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        _missing("pyspark is not installed (pip install 'dataqa[spark]')")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        _missing("java is missing (scripts/install --test installs openjdk-17-jre-headless)")
-
-
-def _missing(why: str) -> None:
-    if os.environ.get("DATAQA_REQUIRE_SPARK") == "1":
-        pytest.fail(f"DATAQA_REQUIRE_SPARK=1 but {why}")
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="session")
-def spark_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The workspace the test session's Spark logs go to (``<it>/logs/spark.log``)."""
-    return tmp_path_factory.mktemp("spark-workspace")
-
-
-@pytest.fixture(scope="session")
-def spark(spark_workspace: Path) -> Iterator[Any]:
-    """The run's one SparkSession (``local[2]``), logging into ``spark_workspace``."""
-    _require()
-    from dataqa.validation.backends.spark.session import get_spark, stop_spark
-
-    before = os.environ.get("DATAQA_WORKSPACE")
-    os.environ["DATAQA_WORKSPACE"] = str(spark_workspace)  # read once, when the JVM starts
-    try:
-        session = get_spark("local[2]", TEST_CONF)
-    finally:
-        if before is None:
-            del os.environ["DATAQA_WORKSPACE"]
-        else:
-            os.environ["DATAQA_WORKSPACE"] = before
-    yield session
-    stop_spark()
-
-
-@pytest.fixture(scope="session")
-def spark_target(spark: Any) -> tuple[str, dict[str, str]]:
-    """(master, conf) that give back the shared session: for code that calls ``get_spark`` itself
-    (``check_dataset(..., engine="spark")``, the CLI in-process). Other settings would restart it."""
-    return "local[2]", dict(TEST_CONF)
 
 
 def free_port() -> int:
@@ -157,7 +98,7 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workers are registered, and stops every JVM (executors included) afterwards. The daemons'
     logs are in the fixture's temporary folder.
     """
-    _require()
+    require_spark()
     root = tmp_path_factory.mktemp("spark-cluster")
     port, ui = free_port(), free_port()
     daemons = _Daemons(root)

@@ -1,150 +1,38 @@
-"""The Spark check backend gives the polars backend's answers: GX conformance cases, pandera parity,
-identical reports and row ids, bad input with the same one-line errors and exit codes.
+"""The Spark check backend gives the polars backend's answers: identical reports and row ids, bad
+input with the same one-line errors and exit codes, custom checks and GX types without a native
+check. All on the one shared ``local[2]`` session (fixture ``spark``, ``tests/spark_fixtures.py``).
 
-The GX cases and pandera parity cases are the ones ``tests/test_gx_conformance.py`` and
-``tests/test_pandera_parity.py`` run on polars, with the same expected ``success`` and
-``unexpected_index_list``; all run on the one shared ``local[2]`` session (``conftest.spark``).
+The GX conformance cases and the pandera parity tests run on both backends, parametrised, in
+``tests/test_gx_conformance.py`` and ``tests/test_pandera_parity.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from spark_fixtures import TEST_CONF, spark_frame
+from typer.testing import CliRunner
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS))
-sys.path.insert(0, str(TESTS / "gx_conformance"))
-import test_gx_conformance as gxc  # noqa: E402
-import test_pandera_parity as parity  # noqa: E402
-from gx_cases import Unrepresentable, build_frame, case_id  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from dataqa.cli.main import app
+from dataqa.errors import SuiteFileError
+from dataqa.io import read_dataset
+from dataqa.validation.api import check_dataset
+from dataqa.validation.engine import run_suites
+from dataqa.validation.gx_suite import parse_gx_suite
+from dataqa.validation.report import SuiteReport
+from dataqa.validation.suite_spec import Suite
 
-from dataqa.cli.main import app  # noqa: E402
-from dataqa.errors import SuiteFileError  # noqa: E402
-from dataqa.io import read_dataset  # noqa: E402
-from dataqa.validation.api import check_dataset  # noqa: E402
-from dataqa.validation.engine import run_suites  # noqa: E402
-from dataqa.validation.gx_suite import parse_gx_suite  # noqa: E402
-from dataqa.validation.report import SuiteReport  # noqa: E402
-from dataqa.validation.suite_spec import Suite  # noqa: E402
-
-ROOT = TESTS.parent
-
-
-def spark_frame(spark: Any, df: pl.DataFrame) -> Any:
-    """``df`` as a Spark dataset whose positions are the polars row positions."""
-    from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset
-
-    df = df.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
-    sdf = spark.createDataFrame(df.with_row_index(POSITION_COLUMN).with_columns(
-        pl.col(POSITION_COLUMN).cast(pl.Int64)).to_arrow())
-    # Arrow's zone-less timestamps arrive as Spark TIMESTAMP; Parquet gives TIMESTAMP_NTZ (as polars)
-    naive = [n for n, t in df.schema.items() if isinstance(t, pl.Datetime) and t.time_zone is None]
-    for name in naive:
-        sdf = sdf.withColumn(name, sdf[name].cast("timestamp_ntz"))
-    return SparkDataset("<case>", sdf, None)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_spark(spark: Any, suite: Suite, df: pl.DataFrame) -> SuiteReport:
     from dataqa.validation.backends.spark.backend import SparkBackend
 
     return run_suites(SparkBackend(spark_frame(spark, df)), [suite])
-
-
-def _gx_cases() -> list[Any]:
-    return gxc._params()
-
-
-@pytest.mark.parametrize("case", _gx_cases())
-def test_gx_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
-    """Every GX conformance case the polars backend passes natively, on Spark (same expected
-    success and unexpected_index_list)."""
-    if case is None:
-        gxc._definitions_missing()
-    reason = gxc.skip_reason(case)
-    if reason:
-        pytest.skip(reason)
-    kwargs = dict(case["test"]["in"])
-    etype = case["expectation_type"]
-    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
-    try:
-        df = build_frame(case, [] if table_level else gxc._needed_columns(kwargs))
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    reason = _spark_skip(df)
-    if reason:
-        pytest.skip(reason)
-    suite = parse_gx_suite({"name": "case", "expectations": [{"type": etype, "kwargs": kwargs}]},
-                           "conformance.json")
-    if case_id(case) in SPARK_DIFFERS:
-        pytest.xfail(SPARK_DIFFERS[case_id(case)])
-    gxc._assert_matches_gx(case, run_spark(spark, suite, df).checks[0])
-
-
-@pytest.mark.parametrize("case", gxc._error_params())
-def test_gx_error_case_on_spark(spark: Any, case: dict[str, Any] | None) -> None:
-    """The cases where GX 1.24.1 raises (``test_gx_error_case`` on polars), on Spark: the suite
-    entry is rejected or the check's outcome is ``error``, never a pass or a fail."""
-    if case is None:
-        gxc._definitions_missing()
-    etype = case["expectation_type"]
-    if not gxc._native(etype):
-        pytest.skip(f"{etype} is not native in dataqa (it runs through the GX fallback)")
-    kwargs = case["test"]["in"]
-    table_level = etype.startswith(("expect_table_", "expect_column_to_exist"))
-    try:
-        df = build_frame(case, [] if table_level else gxc._needed_columns(kwargs) or ["?"])
-    except Unrepresentable as exc:
-        pytest.skip(f"input not representable in polars: {exc}")
-    reason = _spark_skip(df)
-    if reason:
-        pytest.skip(reason)
-    try:
-        suite = parse_gx_suite({"expectations": [{"type": etype, "kwargs": kwargs}]}, "conformance.json")
-    except SuiteFileError:
-        return
-    result = run_spark(spark, suite, df).checks[0]
-    assert result.outcome == "error", f"{result.outcome}: GX raises here"
-
-
-#: Cases where Spark's answer differs from GX on pandas, and why (kept visible as xfail).
-SPARK_DIFFERS = {
-    "expect_column_stdev_to_be_between/0/3:positive_test__exact_min_and_max":
-        "float rounding: Spark's stddev_samp (one-pass moments) gives 1.1547005383792515, pandas' "
-        "two-pass 1.1547005383792517, and the case's bounds are that exact value",
-}
-
-
-def _spark_skip(df: pl.DataFrame) -> str | None:
-    for name, dtype in df.schema.items():
-        if dtype == pl.Null:
-            return f"column '{name}' has no type (all null): Spark reads it as NullType"
-        if isinstance(dtype, (pl.Object, pl.Duration, pl.Time)):
-            return f"column '{name}' ({dtype}) has no Spark equivalent"
-    return None
-
-
-@pytest.mark.parametrize("case", sorted(parity.CASES))
-def test_pandera_schema_matches_pandera_on_spark(spark: Any, case: str, tmp_path: Path) -> None:
-    """pandera parity (tests/test_pandera_parity.py) with the Spark backend."""
-    from dataqa.validation.backends.spark.backend import SparkBackend
-    from dataqa.validation.backends.spark.reader import read_spark_dataset
-
-    def run(suite: Suite, df: pl.DataFrame, tmp: Path) -> SuiteReport:
-        path = tmp / "data.parquet"
-        df.write_parquet(path)
-        return run_suites(SparkBackend(read_spark_dataset(path, spark=spark)), [suite])
-
-    schema, df = parity.CASES[case]()
-    expected = parity.pandera_failures(schema, df)
-    assert expected
-    assert parity.dataqa_failures(parity.via_yaml(schema, tmp_path), df, tmp_path, run=run) == expected
 
 
 SUITES = [str(ROOT / "expectations" / "diamonds.gx.json"), str(ROOT / "expectations" / "diamonds.pandera.yaml")]
@@ -232,12 +120,8 @@ def gxc_spec(name: str, kwargs: dict[str, Any]) -> Any:
 
 def _shared_session_args() -> list[str]:
     """CLI options naming the shared test session (another master or conf would replace it)."""
-    spec = importlib.util.spec_from_file_location("_spark_conftest", Path(__file__).with_name("conftest.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     args = ["--engine", "spark", "--spark-master", "local[2]"]
-    for k, v in module.TEST_CONF.items():
+    for k, v in TEST_CONF.items():
         args += ["--spark-conf", f"{k}={v}"]
     return args
 

@@ -5,7 +5,8 @@ by one. dataqa's equivalent of an object column is a string column: asking a str
 non-string type flags every non-null row (as GX does); any other column passes or fails as a
 whole on its dtype. Type names accepted: numpy/pandas names (``int64``, ``float``, ``str``,
 ``bool``, ``datetime64``, ``Timestamp``, ``category``, ``Int64Dtype``...), Python names (``int``,
-``str``...) and polars names (``Int32``, ``String``, ``Datetime``...). Generic names (``int``,
+``str``...), polars names (``Int32``, ``String``, ``Datetime``...) and Spark's (``IntegerType``,
+``StringType``, ``TimestampType``: zone-aware, as Spark's TIMESTAMP is read). Generic names (``int``,
 ``float``) accept every width; sized names accept exactly that width.
 """
 
@@ -24,6 +25,10 @@ _SIZED: dict[str, type[pl.DataType]] = {
     "int8": pl.Int8, "int16": pl.Int16, "int32": pl.Int32, "int64": pl.Int64,
     "uint8": pl.UInt8, "uint16": pl.UInt16, "uint32": pl.UInt32, "uint64": pl.UInt64,
     "float32": pl.Float32, "float64": pl.Float64, "float16": pl.Float32,
+    # Spark's type names (a suite written for GX on Spark), as the Spark backend reads the types
+    "bytetype": pl.Int8, "shorttype": pl.Int16, "integertype": pl.Int32, "longtype": pl.Int64,
+    "floattype": pl.Float32, "doubletype": pl.Float64, "booleantype": pl.Boolean, "datetype": pl.Date,
+    "decimaltype": pl.Decimal, "binarytype": pl.Binary,
 }
 
 
@@ -36,7 +41,7 @@ def _datetime(tz: bool) -> _Pred:
 
 
 _STRING_NAMES = {"str", "string", "string_types", "unicode", "str_", "stringdtype", "utf8",
-                 "object", "object_", "o"}
+                 "object", "object_", "o", "stringtype"}
 #: pandas keeps strings, lists, dicts and mixed values in "object" columns
 _OBJECT_NAMES = {"object", "object_", "o"}
 _OBJECT_LIKE = (pl.String, pl.Categorical, pl.Enum, pl.List, pl.Array, pl.Struct, pl.Object,
@@ -51,6 +56,7 @@ _GENERIC: dict[str, _Pred] = {
     "datetime64": _datetime(False), "datetime64[ns]": _datetime(False),
     "datetime64[us]": _datetime(False), "datetime64[ms]": _datetime(False),
     "datetime": _datetime(False), "timestamp": _datetime(True), "datetimetzdtype": _datetime(True),
+    "timestamptype": _datetime(True), "timestampntztype": _datetime(False),
     "date": _is(pl.Date), "time": _is(pl.Time), "timedelta64": _is(pl.Duration),
     "timedelta": _is(pl.Duration), "duration": _is(pl.Duration),
     "category": _is(pl.Categorical, pl.Enum), "categorical": _is(pl.Categorical, pl.Enum),

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 from pyspark.sql import DataFrame
 
 from dataqa.validation.backends.spark.checks.implement import spark_check
-from dataqa.validation.gx_fallback import PREFIX, _gx, expectation_class, on_fallback_declared
+from dataqa.validation.gx_fallback import PREFIX, _gx, expectation_class, gx_exception, on_fallback_declared
 from dataqa.validation.registry import IDX, ExternalOutcome
 
 NOTE = "ran through Great Expectations on Spark"
@@ -48,7 +48,7 @@ def gx_spark_runner(type_name: str) -> Callable[..., Any]:
             if value is not None:
                 gx_kwargs[key] = value
         result = run_gx_spark(type_name, frame, gx_kwargs)
-        failure = _gx_exception(result)
+        failure = gx_exception(result)
         if failure is not None:  # GX could not evaluate it: an error, never a silent "failed"
             raise RuntimeError(f"Great Expectations cannot run {type_name} on Spark: {failure}")
         res = result.result or {}
@@ -66,16 +66,6 @@ def gx_spark_runner(type_name: str) -> Callable[..., Any]:
     run.__name__ = f"gx_spark_{type_name}"
     run.external_runner = True  # type: ignore[attr-defined]
     return run
-
-
-def _gx_exception(result: Any) -> str | None:
-    """GX's own exception message when it could not evaluate the expectation, else ``None``."""
-    info = getattr(result, "exception_info", None) or {}
-    infos = [info] if "raised_exception" in info else list(info.values()) if isinstance(info, Mapping) else []
-    for item in infos:
-        if isinstance(item, Mapping) and item.get("raised_exception"):
-            return str(item.get("exception_message") or "unknown error").splitlines()[0]
-    return None
 
 
 def _register_fallback(name: str, type_name: str) -> None:
