@@ -17,8 +17,9 @@ How a case runs, on each backend:
 - through GX: a valid GX type dataqa has no native check for (kl_divergence, z-scores...), a
   ``row_condition`` or a GX suite parameter. GX itself evaluates it: on pandas for the polars
   backend, on its SparkDFExecutionEngine for the Spark backend, so there the definition's
-  backend lists (``only_for``/``suppress_test_for``) for Spark are honoured. A type GX cannot run
-  on Spark must end as outcome ``error`` naming it (``GX_NOT_ON_SPARK``), never pass silently.
+  backend lists (``only_for``/``suppress_test_for``) for Spark are honoured (every case they
+  hold for Spark passes; a type GX cannot run on Spark is outcome ``error``, see
+  ``tests/spark/test_spark_checks.py::test_gx_type_without_native_check_runs_through_gx_on_spark``).
 - rejected: where GX 1.24.1 raises or rejects the configuration ("error_expected_ok"), dataqa
   rejects the suite entry (``SuiteFileError``) or reports outcome ``error``.
 - cases GX's definitions hold only for Spark run on the Spark backend with the data built as
@@ -80,10 +81,6 @@ SPARK_DIFFERS = {
         "two-pass 1.1547005383792517, and the case's bounds are that exact value",
 }
 
-#: GX types dataqa runs through GX, which GX 1.24.1 cannot evaluate on its Spark engine: on Spark
-#: the check must end as outcome ``error`` naming the type (the polars backend runs them on pandas).
-GX_NOT_ON_SPARK: dict[str, str] = {}
-
 
 def _definitions_missing() -> None:
     # CI (.ci/run) sets DATAQA_REQUIRE_GX_CONFORMANCE=1: a missing folder must fail, not skip all.
@@ -113,8 +110,8 @@ def _through_gx(case: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Plan:
-    """How one case runs on one backend: ``expect`` is "gx" (GX's success and index list),
-    "error" (rejected or outcome error) or "gx_cannot" (GX cannot run it on Spark: outcome error);
+    """How one case runs on one backend: ``expect`` is "gx" (GX's success and index list) or
+    "error" (rejected or outcome error);
     ``reference`` is "pandas" (GX on pandas, the STATUS file) or "spark" (the definition, for
     cases GX holds only for Spark; the data built with the Spark schema)."""
 
@@ -138,10 +135,11 @@ def plan(case: dict[str, Any], backend: str) -> Plan | str:
     if on_pandas is None:
         if status == "error_expected_ok":
             return Plan("error", "pandas")
+        if status == "error_expected_missing":
+            return ("the definition (GX 0.x) expects an error and GX 1.24.1 on pandas returns a result "
+                    "instead (error_expected_missing): no agreed answer to match")
         if status not in GX_PASSES:
-            return f"GX 1.24.1 on pandas does not pass it ({status})"
-        if backend == "spark" and via_gx and etype in GX_NOT_ON_SPARK:
-            return Plan("gx_cannot", "pandas")
+            return f"GX 1.24.1 on pandas does not pass it ({status}: {STATUS[cid].get('error', '')[:80]})"
         return Plan("gx", "pandas")
     if backend == "spark" and on_spark is None:
         return Plan("error" if expects_error(case) else "gx", "spark")
@@ -226,9 +224,6 @@ def test_gx_case(backend: str, case: dict[str, Any] | None, request: pytest.Fixt
     result = _run(backend, request, case, suite, p.reference)
     if p.expect == "error":
         assert result.outcome == "error", f"{result.outcome}: GX raises here"
-    elif p.expect == "gx_cannot":
-        assert result.outcome == "error" and f"cannot run {etype} on Spark" in (result.message or ""), (
-            f"{result.outcome}: {result.message}")
     else:
         _assert_matches_gx(case, result, p.reference)
 
