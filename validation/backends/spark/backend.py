@@ -17,8 +17,15 @@ the driver. Aggregates ``observe`` cannot compute (``count_distinct``) and run-t
 back to the two jobs, which isolate a failing check.
 
 Counts are exact and come from job 1; the table is never collected to the driver. On Spark,
-``failures_path`` is a directory of Parquet files (one per partition), readable as one table. Checks that
-compare a row with others (duplicates, order) are window functions inside the same plan. A
+``failures_path`` is a directory of Parquet files (one per partition), readable as one table.
+
+Duplicate flags (``checks.common.duplicated``, planned when the checks compile) are columns of
+``work`` too. Before job 1, one small job per distinct key groups the key column(s) alone and
+caches the keys that occur more than once (with the first/last position when a check keeps one);
+``work`` left-joins them, so the flag is "the row's key is a duplicated key". The duplicated keys
+are usually few: the planner, seeing the cached size, broadcasts them and the table's rows are
+never shuffled (a window over the key, the plain way, shuffles and sorts every whole row). With no
+duplicates there is no join at all. Order checks are window functions inside the same plan. A
 check whose expression Spark cannot analyse becomes outcome ``error`` without stopping the
 others; a job that fails at run time is retried without the checks that fail alone. External
 checks (GX on Spark) run on just their columns.
@@ -26,16 +33,18 @@ checks (GX on Spark) run on just their columns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import polars as pl
 from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from dataqa.validation.backends.base import Compiled, Evaluated, check_kwargs, compile_with
 from dataqa.validation.backends.spark import checks as _checks  # noqa: F401  (registers the implementations)
-from dataqa.validation.backends.spark.checks.common import all_of, any_of, col
+from dataqa.validation.backends.spark.checks.common import Duplicates, all_of, any_of, col
 from dataqa.validation.backends.spark.checks.implement import SPARK
 from dataqa.validation.backends.spark.checks.pandera import polars_dtype
 from dataqa.validation.backends.spark.reader import POSITION_COLUMN, SparkDataset, spark_errors, spark_message
@@ -44,6 +53,35 @@ from dataqa.validation.report import CHECK_INDEX, failure_schema
 from dataqa.validation.suite_spec import CheckSpec
 
 _KEY, _VALUE, _RANK = "__dataqa_check__", "__dataqa_value__", "__dataqa_rank__"
+
+
+@dataclass
+class _DuplicatePlan:
+    """A duplicate flag some checks use: its hidden column and the checks (indices) reading it."""
+
+    name: str
+    spec: Duplicates
+    checks: set[int] = field(default_factory=set)
+
+
+class _Schema(Mapping[str, T.DataType]):
+    """The ``schema`` implementations receive: the Spark schema, and ``duplicated`` (see
+    ``checks.common.PlansDuplicates``) recording the flag for the check being compiled."""
+
+    def __init__(self, backend: SparkBackend, index: int) -> None:
+        self._backend, self._index = backend, index
+
+    def __getitem__(self, key: str) -> T.DataType:
+        return self._backend.schema[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._backend.schema)
+
+    def __len__(self) -> int:
+        return len(self._backend.schema)
+
+    def duplicated(self, spec: Duplicates) -> Column:
+        return self._backend._plan_duplicates(spec, self._index)
 
 
 class SparkBackend:
@@ -56,6 +94,7 @@ class SparkBackend:
         self.path = dataset.path
         self.id_column = dataset.id_column
         self.schema = {f.name: f.dataType for f in dataset.df.schema.fields if f.name != POSITION_COLUMN}
+        self._duplicates: dict[str, _DuplicatePlan] = {}
 
     def columns(self) -> list[str]:
         return list(self.schema)
@@ -68,7 +107,16 @@ class SparkBackend:
     def compile(self, decl: CheckDef, impl: Callable[..., Any], spec: CheckSpec, index: int) -> Compiled:
         if getattr(impl, "external_runner", False):  # a GX type run by GX on Spark
             return Compiled(index, spec, "external", external=impl)
-        return compile_with(decl, impl, spec, index, self.schema)
+        return compile_with(decl, impl, spec, index, _Schema(self, index))
+
+    def _plan_duplicates(self, spec: Duplicates, index: int) -> Column:
+        # the same key (and filter, and keep) in several checks is grouped once
+        key = repr(([str(k) for k in spec.keys], str(spec.within), spec.keep))
+        plan = self._duplicates.get(key)
+        if plan is None:
+            plan = self._duplicates[key] = _DuplicatePlan(f"__dataqa_dup{len(self._duplicates)}__", spec)
+        plan.checks.add(index)
+        return F.col(plan.name)
 
     # -- evaluation ---------------------------------------------------------------------------
 
@@ -79,12 +127,76 @@ class SparkBackend:
 
     def evaluate(self, compiled: Sequence[Compiled], *, max_failures: int | None,
                  failures_path: str | None) -> tuple[int, dict[int, Evaluated]]:
-        base = self._base()
+        plain = self._base()
         out: dict[int, Evaluated] = {}
         in_query = [c for c in compiled if c.kind != "external"]
+        cached: list[DataFrame] = []
+        try:
+            base = self._with_duplicates(plain, {c.index for c in in_query}, out, cached)
+            row_count = self._evaluate(base, in_query, out, max_failures, failures_path)
+        finally:
+            for frame in cached:
+                frame.unpersist()
+        for c in compiled:
+            if c.kind == "external":
+                try:
+                    out[c.index] = self._run_external(c, plain)
+                except Exception as exc:
+                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+        return row_count, out
+
+    def _with_duplicates(self, base: DataFrame, indices: set[int], out: dict[int, Evaluated],
+                         cached: list[DataFrame]) -> DataFrame:
+        """``base`` plus the duplicate flags the checks ``indices`` read (one hidden column each).
+
+        Each flag costs a job grouping its key alone; its duplicated keys stay cached (appended
+        to ``cached``: the caller unpersists them) for the joins of the jobs that follow. A key
+        that fails (a bad cast under ANSI...) makes its checks ``error``.
+        """
+        for plan in self._duplicates.values():
+            if not plan.checks & indices:
+                continue
+            spec, name = plan.spec, plan.name
+            keys = [f"{name}k{j}" for j in range(len(spec.keys))]
+            found = F.lit(True).alias(f"{name}found")
+            first = ([(F.min if spec.keep == "first" else F.max)(F.col(IDX)).alias(f"{name}keep")]
+                     if spec.keep else [])
+            try:
+                rows = base if spec.within is None else base.where(spec.within)
+                groups = (rows.groupBy(*[k.alias(n) for k, n in zip(spec.keys, keys)])
+                          .agg(F.count(F.lit(1)).alias(f"{name}n"), *first)
+                          .where(F.col(f"{name}n") > 1).drop(f"{name}n").select("*", found))
+                groups = groups.cache()
+                cached.append(groups)
+                n_keys = groups.count()
+            except Exception as exc:
+                with spark_errors(self.path):  # a read error is the dataset's, not the check's
+                    base.agg(F.count(F.lit(1))).first()
+                for i in plan.checks & indices:
+                    out[i] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+                base = base.select("*", F.lit(False).alias(name))
+                continue
+            if n_keys == 0:  # no duplicates: no join
+                base = base.select("*", F.lit(False).alias(name))
+                continue
+            # `<=>`: null keys are equal, as in the grouping
+            on = all_of([k.eqNullSafe(F.col(n)) for k, n in zip(spec.keys, keys)])
+            flag = F.col(f"{name}found").isNotNull()
+            if spec.keep:
+                flag = flag & (F.col(IDX) != F.col(f"{name}keep"))
+            if spec.within is not None:
+                flag = flag & F.coalesce(spec.within, F.lit(False))
+            base = base.join(groups, on=on, how="left").select(*[col(c) for c in base.columns], flag.alias(name))
+        return base
+
+    def _evaluate(self, base: DataFrame, in_query: list[Compiled], out: dict[int, Evaluated],
+                  max_failures: int | None, failures_path: str | None) -> int:
+        """Jobs 1 and 2 for the in-query checks (``out`` filled); the row count."""
         # analysis errors (a type mismatch...) are raised when the plan is built: find them per check
         ok: list[Compiled] = []
         for c in in_query:
+            if c.index in out:  # its duplicate flag failed
+                continue
             try:
                 base.select("*", *_flag_columns([c])).agg(F.count(F.lit(1)), *_agg_columns([c]))  # plan only, no job
                 ok.append(c)
@@ -105,13 +217,7 @@ class SparkBackend:
                 out[c.index].failing = frames.get(c.index)
         elif failures_path is not None:
             _empty_failures_file(failures_path, self.row_id_dtype())
-        for c in compiled:
-            if c.kind == "external":
-                try:
-                    out[c.index] = self._run_external(c, base)
-                except Exception as exc:
-                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
-        return row_count, out
+        return row_count
 
     def _aggregate(self, base: DataFrame, checks: list[Compiled], out: dict[int, Evaluated]) -> dict[str, Any]:
         """Job 1: the row count and every check's counts and aggregates, in one row."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, Sequence
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -112,6 +113,42 @@ def any_of(exprs: Sequence[Column]) -> Column:
 def row_value(schema: SparkSchema) -> Column:
     """A failing row as JSON, the failure value of dataframe-level checks."""
     return F.to_json(F.struct(*[col(c) for c in data_columns(schema)]))
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """The rows whose key occurs on another row.
+
+    ``keys`` are compared null-safely (nulls equal, as in a GROUP BY), among the rows where
+    ``within`` is true (all rows when ``None``); rows outside ``within`` are never flagged.
+    ``keep="first"``/``"last"``: the first/last row of each group by position is not flagged
+    (pandas' ``duplicated(keep=...)``).
+    """
+
+    keys: tuple[Column, ...]
+    within: Column | None = None
+    keep: Literal["first", "last"] | None = None
+
+
+class PlansDuplicates(Protocol):
+    """What the Spark backend passes as ``schema``: the schema, plus the duplicate flags it plans.
+
+    A duplicate flag compares a row with all others, which a row expression cannot do; the backend
+    groups the keys alone and joins the duplicated keys back (``backend.SparkBackend``) instead of
+    a window over whole rows.
+    """
+
+    def duplicated(self, spec: Duplicates) -> Column: ...
+
+
+def duplicated(schema: SparkSchema | None, keys: Sequence[Column], *, within: Column | None = None,
+               keep: Literal["first", "last"] | None = None) -> Column:
+    """A boolean column, true on the rows described by ``Duplicates(keys, within, keep)``."""
+    planner = getattr(schema, "duplicated", None)
+    if planner is None:
+        raise TypeError("duplicate checks need the Spark backend's schema (SparkBackend.compile)")
+    flag: Column = planner(Duplicates(tuple(keys), within, keep))
+    return flag
 
 
 def pandera_map(valid: Column, *, ignore_na: bool = True, value: Column | None = None) -> MapResult:

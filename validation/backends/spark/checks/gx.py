@@ -3,8 +3,9 @@
 Same semantics as the polars implementations (``validation/backends/polars/checks/gx_*.py``):
 rows with a null value are not evaluated unless the check says otherwise, ``mostly`` is applied
 by the orchestration, string bounds on date/timestamp columns are parsed with dateutil. Checks
-that compare a row with others use window functions (duplicates: a count over the value;
-order: the last non-null value before the row by position), so they stay in the one pass.
+that compare a row with others stay in the one pass: duplicates are a flag the backend plans
+(``common.duplicated``: the keys grouped alone, the duplicated ones joined back), order is a
+window (the last non-null value before the row by position).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from dataqa.columns import ROW_ID
-from dataqa.validation.backends.spark.checks.common import all_of, any_of, between, col, dtype_of, in_set
+from dataqa.validation.backends.spark.checks.common import all_of, any_of, between, col, dtype_of, duplicated, in_set
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check
 from dataqa.validation.checks import evaluators
 from dataqa.validation.checks.arguments import MULTI_IGNORE, PAIR_IGNORE
@@ -61,9 +62,10 @@ def values_not_in_set(column: str, value_set: Sequence[Any] | None = None,
 
 
 @spark_check("expect_column_values_to_be_unique")
-def unique(column: str) -> MapResult:
+def unique(column: str, schema: SparkSchema | None = None) -> MapResult:
     # every member of a duplicate group fails, as in GX (null rows are not evaluated)
-    return MapResult(valid=F.count(F.lit(1)).over(Window.partitionBy(col(column))) <= 1)
+    c = col(column)
+    return MapResult(valid=~duplicated(schema, [c], within=c.isNotNull()))
 
 
 def _length(column: str) -> Column:
@@ -240,13 +242,12 @@ def multicolumn_sum_equal(column_list: Sequence[str], sum_total: float,
 
 
 @spark_check("expect_compound_columns_to_be_unique")
-def compound_columns_unique(column_list: Sequence[str],
-                            ignore_row_if: str = "all_values_are_missing") -> MapResult:
+def compound_columns_unique(column_list: Sequence[str], ignore_row_if: str = "all_values_are_missing",
+                            schema: SparkSchema | None = None) -> MapResult:
     cols = list(column_list)
     eligible = _multi_eligible(cols, ignore_row_if)
-    # count within the evaluated rows only (rows outside `eligible` never make duplicates)
-    n = F.sum(eligible.cast("int")).over(Window.partitionBy(*[col(c) for c in cols], eligible))
-    return MapResult(valid=n <= 1, eligible=eligible)
+    # duplicates among the evaluated rows only (rows outside `eligible` never make duplicates)
+    return MapResult(valid=~duplicated(schema, [col(c) for c in cols], within=eligible), eligible=eligible)
 
 
 @spark_check("expect_select_column_values_to_be_unique_within_record")

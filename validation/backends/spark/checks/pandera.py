@@ -11,22 +11,22 @@ schema translated to polars types.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Collection, Sequence
+from typing import Any, Callable, Collection, Literal, Sequence
 
 import polars as pl
-from pyspark.sql import Column, Window
+from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from dataqa.columns import ROW_ID
 from dataqa.validation.backends.base import accepts
 from dataqa.validation.backends.polars import checks as _polars_checks  # noqa: F401  (the schema logic reused below)
-from dataqa.validation.backends.spark.checks.common import all_of, col, data_columns, pandera_map, row_value
+from dataqa.validation.backends.spark.checks.common import all_of, col, data_columns, duplicated, pandera_map, row_value
 from dataqa.validation.backends.spark.checks.implement import SparkSchema, spark_check, spark_unsupported
 from dataqa.validation.backends.spark.reader import spark_type
 from dataqa.validation.checks import evaluators
 from dataqa.validation.pandera_dtypes import parse_dtype
-from dataqa.validation.registry import IDX, POLARS, AggResult, MapResult, get_check, implementation
+from dataqa.validation.registry import POLARS, AggResult, MapResult, get_check, implementation
 
 
 def polars_dtype(dtype: T.DataType) -> pl.DataType:
@@ -139,15 +139,11 @@ def not_nullable(column: str, coerce_to: str | None = None, schema: SparkSchema 
     return MapResult(valid=~missing, eligible=F.lit(True))
 
 
-def _duplicated(cols: Sequence[Column], report_duplicates: str | None) -> Column:
+def _duplicated(schema: SparkSchema | None, cols: Sequence[Column], report_duplicates: str | None,
+                within: Column | None = None) -> Column:
     """pandas' ``duplicated(keep=...)`` over the group of equal values (nulls equal), by position."""
-    group = Window.partitionBy(*cols)
-    dup = F.count(F.lit(1)).over(group) > 1
-    if report_duplicates in ("exclude_first", "exclude_last"):
-        ordered = group.orderBy(F.col(IDX).asc() if report_duplicates == "exclude_first"
-                                else F.col(IDX).desc())
-        return dup & (F.row_number().over(ordered) > 1)
-    return dup
+    keep: dict[str | None, Literal["first", "last"]] = {"exclude_first": "first", "exclude_last": "last"}
+    return duplicated(schema, cols, within=within, keep=keep.get(report_duplicates))
 
 
 @spark_check("pandera.field_uniqueness")
@@ -157,14 +153,14 @@ def field_uniqueness(column: str, coerce_to: str | None = None, report_duplicate
     if nulls_distinct:
         missing = c.isNull() | F.isnan(c) if _is_float(column, schema) else c.isNull()
         # duplicates among the non-missing values only
-        dup = F.when(~missing, _duplicated([c, missing], report_duplicates))
-        return MapResult(valid=~dup, eligible=~missing)
-    return MapResult(valid=~_duplicated([c], report_duplicates), eligible=F.lit(True))
+        return MapResult(valid=~_duplicated(schema, [c], report_duplicates, within=~missing), eligible=~missing)
+    return MapResult(valid=~_duplicated(schema, [c], report_duplicates), eligible=F.lit(True))
 
 
 @spark_check("pandera.multiple_fields_uniqueness")
-def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: str | None = None) -> MapResult:
-    return MapResult(valid=~_duplicated([col(c) for c in column_list], report_duplicates),
+def multiple_fields_uniqueness(column_list: Sequence[str], report_duplicates: str | None = None,
+                               schema: SparkSchema | None = None) -> MapResult:
+    return MapResult(valid=~_duplicated(schema, [col(c) for c in column_list], report_duplicates),
                      eligible=F.lit(True))
 
 
