@@ -149,3 +149,32 @@ def test_text_above_the_exact_limit_with_non_numeric_values(
     (col,) = [c for c in profile_spark(str(path), spark=spark).columns if c.name == "w"]
     assert col.null_count == 0 and not col.distinct_exact
     assert col.distinct is not None and col.distinct >= 50
+
+
+def test_distinct_above_the_exact_limit_is_the_sketch_estimate(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the exact limit ``distinct`` is the HyperLogLog sketch's estimate: within its stated
+    error, nulls not counted (doubles and dates go into the sketch as their hash, whose null
+    must stay null), and a note says it is approximate."""
+    monkeypatch.setattr(spark_profile, "DISTINCT_EXACT_LIMIT", 5)
+    rng = np.random.default_rng(7)
+    n = 30_000
+    x = rng.permutation(np.arange(n) * 0.5)  # n distinct doubles
+    x[rng.choice(n, 300, replace=False)] = np.nan  # one more distinct value: NaN
+    few = pl.Series(np.arange(n) % 40, dtype=pl.Float64)  # 40 distinct: the sketch is exact here
+    df = pl.DataFrame({
+        "x": x,
+        "few": few.set(pl.Series(np.arange(n) % 7 == 0), None),
+        "day": pl.Series([dt.date(2000, 1, 1) + dt.timedelta(days=int(d) % 60) for d in range(n)])
+        .set(pl.Series(np.arange(n) % 7 == 0), None),  # 7 and 60 coprime: every day keeps values
+        "i": pl.Series(np.arange(n) % 1000).cast(pl.Int16),
+    })
+    df.write_parquet(path := tmp_path / "d.parquet")
+    cols = {c.name: c for c in profile_spark(str(path), spark=spark).columns}
+    want = {"x": n - 300 + 1, "few": 40, "day": 60, "i": 1000}
+    for name, exact in want.items():
+        col = cols[name]
+        assert not col.distinct_exact and col.distinct is not None, name
+        assert abs(col.distinct - exact) <= 3 * spark_profile.DISTINCT_RSE * exact, (name, col.distinct)
+        assert any("approximate (HyperLogLog)" in note for note in col.notes), name
+    assert (cols["few"].distinct, cols["day"].distinct) == (40, 60)  # not 41, 61: nulls left out
