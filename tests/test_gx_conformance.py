@@ -131,7 +131,8 @@ def plan(case: dict[str, Any], backend: str) -> Plan | str:
     on_spark = backend_skip_reason(case, "spark")
     via_gx = _through_gx(case)
     if backend == "spark" and via_gx and on_spark is not None:
-        return f"runs through GX on Spark, and GX does not run it on Spark: {on_spark}"
+        why = " (a row_condition in pandas query syntax)" if "row_condition" in case["test"]["in"] else ""
+        return f"runs through GX on Spark, and GX does not run it on Spark: {on_spark}{why}"
     if on_pandas is None:
         if status == "error_expected_ok":
             return Plan("error", "pandas")
