@@ -192,16 +192,20 @@ class SparkBackend:
     def _evaluate(self, base: DataFrame, in_query: list[Compiled], out: dict[int, Evaluated],
                   max_failures: int | None, failures_path: str | None) -> int:
         """Jobs 1 and 2 for the in-query checks (``out`` filled); the row count."""
-        # analysis errors (a type mismatch...) are raised when the plan is built: find them per check
-        ok: list[Compiled] = []
-        for c in in_query:
-            if c.index in out:  # its duplicate flag failed
-                continue
-            try:
-                base.select("*", *_flag_columns([c])).agg(F.count(F.lit(1)), *_agg_columns([c]))  # plan only, no job
-                ok.append(c)
-            except Exception as exc:
-                out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+        # analysis errors (a type mismatch...) are raised when the plan is built (no job): all
+        # checks in one plan, and only when it fails one plan per check to find the culprits
+        ok = [c for c in in_query if c.index not in out]  # not those whose duplicate flag failed
+        try:
+            base.select("*", *_flag_columns(ok)).agg(F.count(F.lit(1)), *_agg_columns(ok))
+        except Exception:
+            found = []
+            for c in ok:
+                try:
+                    base.select("*", *_flag_columns([c])).agg(F.count(F.lit(1)), *_agg_columns([c]))
+                    found.append(c)
+                except Exception as exc:
+                    out[c.index] = Evaluated(error=f"{type(exc).__name__}: {spark_message(exc)}")
+            ok = found
         one_pass = self._one_pass(base, ok, max_failures) if failures_path is None else None
         scalars = one_pass[0] if one_pass is not None else self._aggregate(base, ok, out)
         row_count = int(scalars[N_ROWS])
