@@ -150,6 +150,44 @@ def unique_values_eq(values: Sequence[Any]) -> Evaluate:
     return evaluate
 
 
+# -- quantiles and modes ------------------------------------------------------------------------
+
+def quantiles_between(quantile_ranges: Mapping[str, Sequence[Any]]) -> Evaluate:
+    """Reads ``q0``, ``q1``... (the requested quantiles): each within its value range, a bound
+    matching at ``rtol=1e-4`` as in GX; a null/NaN quantile fails."""
+    quantiles = list(quantile_ranges["quantiles"])
+    ranges = [list(r) for r in quantile_ranges["value_ranges"]]
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        got = [values[f"q{i}"] for i in range(len(quantiles))]
+        ok = True
+        for v, (lo, hi) in zip(got, ranges):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                ok = False
+                continue
+            lo_f = -math.inf if lo is None else lo
+            hi_f = math.inf if hi is None else hi
+            close = math.isclose(v, lo_f, rel_tol=1e-4) or math.isclose(v, hi_f, rel_tol=1e-4)
+            ok = ok and (close or lo_f <= v <= hi_f)
+        return ok, {"quantiles": quantiles, "values": got}
+
+    return evaluate
+
+
+def most_common_in_set(value_set: Sequence[Any] | None, ties_okay: bool | None) -> Evaluate:
+    """Reads ``modes`` (every value tied for the most frequent, nulls ignored): the mode is in
+    ``value_set``; a tie fails unless ``ties_okay``, then one tied mode in the set is enough (GX)."""
+    expected = as_set(value_set)
+
+    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
+        modes = list(values["modes"] or [])
+        hits = len(expected.intersection(modes))
+        ok = hits > 0 if ties_okay else (len(modes) == 1 and hits == 1)
+        return ok, sorted_values(modes)
+
+    return evaluate
+
+
 # -- table checks: on the list of the table's column names -------------------------------------
 
 def constant(ok: bool, observed: Any) -> AggResult:

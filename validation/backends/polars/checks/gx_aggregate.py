@@ -8,7 +8,6 @@ evaluators both engines share are in ``validation/checks/evaluators``.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping, Sequence
 
 import polars as pl
@@ -16,7 +15,7 @@ import polars as pl
 from dataqa.validation.backends.polars.checks.gx_column_map import in_set_expr
 from dataqa.validation.backends.polars.checks.implement import polars_check
 from dataqa.validation.checks import evaluators
-from dataqa.validation.checks.evaluators import as_set, between_evaluator, sorted_values
+from dataqa.validation.checks.evaluators import as_set, between_evaluator
 from dataqa.validation.registry import AggResult
 
 
@@ -58,10 +57,6 @@ def proportion_unique(column: str, min_value: Any = None, max_value: Any = None,
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
-def _isclose(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-4)
-
-
 @polars_check("expect_column_quantile_values_to_be_between")
 def quantiles_between(column: str, quantile_ranges: Mapping[str, Sequence[Any]],
                       allow_relative_error: bool | str = False) -> AggResult:
@@ -78,20 +73,7 @@ def quantiles_between(column: str, quantile_ranges: Mapping[str, Sequence[Any]],
         raise ValueError(f"allow_relative_error must be one of {_INTERPOLATIONS} for this engine")
     col = pl.col(column)
     exprs = {f"q{i}": col.quantile(q, interpolation=method) for i, q in enumerate(quantiles)}  # type: ignore[arg-type]
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        got = [values[f"q{i}"] for i in range(len(quantiles))]
-        ok = True
-        for v, (lo, hi) in zip(got, ranges):
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                ok = False
-                continue
-            lo_f = -math.inf if lo is None else lo
-            hi_f = math.inf if hi is None else hi
-            ok = ok and (_isclose(v, lo_f) or _isclose(v, hi_f) or lo_f <= v <= hi_f)
-        return ok, {"quantiles": quantiles, "values": got}
-
-    return AggResult(exprs=exprs, evaluate=evaluate)
+    return AggResult(exprs=exprs, evaluate=evaluators.quantiles_between(quantile_ranges))
 
 
 def _distinct(column: str) -> pl.Expr:
@@ -126,12 +108,5 @@ def most_common_in_set(column: str, value_set: Sequence[Any] | None,
                        ties_okay: bool | None = None) -> AggResult:
     """The mode (nulls ignored) is in ``value_set``. A tie for the mode fails unless
     ``ties_okay``, in which case one tied mode in the set is enough (as in GX)."""
-    expected = as_set(value_set)
-
-    def evaluate(values: Mapping[str, Any]) -> tuple[bool, Any]:
-        modes = list(values["modes"] or [])
-        hits = len(expected.intersection(modes))
-        ok = hits > 0 if ties_okay else (len(modes) == 1 and hits == 1)
-        return ok, sorted_values(modes)
-
-    return AggResult(exprs={"modes": pl.col(column).drop_nulls().mode().implode()}, evaluate=evaluate)
+    return AggResult(exprs={"modes": pl.col(column).drop_nulls().mode().implode()},
+                     evaluate=evaluators.most_common_in_set(value_set, ties_okay))
