@@ -28,7 +28,7 @@ never shuffled (a window over the key, the plain way, shuffles and sorts every w
 duplicates there is no join at all. Order checks are window functions inside the same plan. A
 check whose expression Spark cannot analyse becomes outcome ``error`` without stopping the
 others; a job that fails at run time is retried without the checks that fail alone. External
-checks (GX on Spark) run on just their columns.
+checks (GX on Spark, quantiles, modes) run on just their columns, in their own jobs.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class SparkBackend:
         return pl.Int64()
 
     def compile(self, decl: CheckDef, impl: Callable[..., Any], spec: CheckSpec, index: int) -> Compiled:
-        if getattr(impl, "external_runner", False):  # a GX type run by GX on Spark
+        if getattr(impl, "external_runner", False):  # its own jobs on just its columns (GX on Spark, quantiles, modes)
             return Compiled(index, spec, "external", external=impl)
         return compile_with(decl, impl, spec, index, _Schema(self, index))
 
