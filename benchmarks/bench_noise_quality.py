@@ -236,8 +236,9 @@ def cost(rows: int) -> None:
     import gen_table
 
     df = pl.read_parquet(gen_table.ensure_table(1_000_000)).head(rows)
-    # CPU seconds beside wall: on a shared machine the load can change between the two runs, and
-    # both run single-threaded (threadpool_limits(1) in main), so CPU is the steadier ratio.
+    # CPU seconds beside wall: on a shared machine the load can change between the two runs. Not
+    # everything obeys threadpool_limits(1) (the 1M detector run used more CPU than wall), so CPU
+    # is not simply wall on an idle machine; compare like with like.
     t0, c0 = time.perf_counter(), time.process_time()
     baseline.out_of_fold_proba(df, label_column="label", config=BaselineConfig())
     single, single_cpu = time.perf_counter() - t0, time.process_time() - c0
